@@ -1,0 +1,83 @@
+"""calcidocs: claims that cite verified quotes, as a Sphinx extension.
+
+See the authoring guide in the documentation for the writer's syntax.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from docutils import nodes
+from sphinx.addnodes import pending_xref
+from sphinx.application import Sphinx
+from sphinx.environment import BuildEnvironment
+
+from . import checks, claims_json, config, freshness, library, uncited
+from .claim import ClaimDirective
+from .domain import CalcidocsDomain, CalcidocsXRefRole
+from .editorial import EditorialDirective
+from .source_page import FillSourceText, SourceTextDirective, source_text
+from .vocabulary import TermDirective, VocabularyDirective
+
+__version__ = "0.1.0"
+
+STATIC = Path(__file__).parent / "static"
+
+
+def _load_library(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
+    library.load(env)
+
+
+def _quiet_missing_reference(
+    app: Sphinx, env: BuildEnvironment, node: pending_xref, contnode: nodes.Element
+) -> nodes.Element | None:
+    """Our unresolved references are reported once, by the ``ref`` check."""
+    if node.get("refdomain") == "calcidocs":
+        return contnode
+    return None
+
+
+def _copy_static(app: Sphinx) -> None:
+    if app.builder.format == "html":
+        app.config.html_static_path.append(str(STATIC))
+
+
+def _skip(self: Any, node: nodes.Node) -> None:
+    raise nodes.SkipNode
+
+
+def setup(app: Sphinx) -> dict[str, Any]:
+    config.register(app)
+    app.add_domain(CalcidocsDomain)
+    for role in ("claim", "subtype", "topic", "source"):
+        app.add_role(role, CalcidocsXRefRole())
+    app.add_directive("claim", ClaimDirective)
+    app.add_directive("editorial", EditorialDirective)
+    app.add_directive("subtype", TermDirective)
+    app.add_directive("topic", TermDirective)
+    app.add_directive("vocabulary", VocabularyDirective)
+    app.add_directive("source-text", SourceTextDirective)
+    app.add_node(
+        source_text,
+        html=(_skip, None),
+        latex=(_skip, None),
+        text=(_skip, None),
+        man=(_skip, None),
+        texinfo=(_skip, None),
+    )
+    app.add_post_transform(FillSourceText)
+    app.connect("env-before-read-docs", _load_library)
+    app.connect("doctree-read", uncited.check_doctree)
+    app.connect("env-get-outdated", freshness.outdated_aggregates)
+    app.connect("env-updated", checks.report)
+    app.connect("missing-reference", _quiet_missing_reference)
+    app.connect("builder-inited", _copy_static)
+    app.connect("build-finished", claims_json.write)
+    app.add_css_file("calcidocs.css")
+    return {
+        "version": __version__,
+        "env_version": 1,
+        "parallel_read_safe": True,
+        "parallel_write_safe": True,
+    }

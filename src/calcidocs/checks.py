@@ -1,0 +1,78 @@
+"""Checks across documents, and the report of every problem on every build.
+
+Runs when the environment is up to date (after a parallel read has merged),
+in a fixed order, so the warnings are the same whatever the read order or
+``-j`` and whichever documents were re-read.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from sphinx.application import Sphinx
+from sphinx.environment import BuildEnvironment
+
+from .domain import TERM_KINDS, CalcidocsDomain
+from .library import library
+from .problems import Check, Problem, emit
+
+XREF_TYPES = ("claim", "source", *TERM_KINDS)
+
+
+def cross_document_problems(domain: CalcidocsDomain) -> list[Problem]:
+    """Duplicate ids, broken cross-references and disputes, terms treated twice."""
+    problems: list[Problem] = []
+    first: dict[str, dict] = {}
+    for claim in sorted(domain.index.all_claims, key=lambda c: (c["docname"], c["line"])):
+        if not claim["id"]:
+            continue
+        if claim["id"] in first:
+            other = first[claim["id"]]
+            problems.append(Problem(
+                claim["docname"], claim["line"], Check.ID.value,
+                f"duplicate claim id {claim['id']!r} (first used in {other['docname']}, "
+                f"line {other['line']})",
+            ))
+        else:
+            first[claim["id"]] = claim
+        for disputed in claim["disputes"]:
+            if disputed not in domain.index.claims:
+                problems.append(Problem(
+                    claim["docname"], claim["line"], Check.REF.value,
+                    f"claim {claim['id']!r} disputes unknown claim {disputed!r}",
+                ))
+    for docname, reftype, target, line in domain.xrefs():
+        if reftype in XREF_TYPES and domain.find(reftype, target) is None:
+            problems.append(Problem(
+                docname, line, Check.REF.value,
+                f"{{{reftype}}}`{target}` resolves to nothing",
+            ))
+    pages: dict[tuple[str, str], list[tuple[str, int]]] = defaultdict(list)
+    for docname, kind, name, _, line, priority in domain.term_definitions():
+        if priority > 1:
+            pages[(kind, name)].append((docname, line))
+    for (kind, name), places in sorted(pages.items()):
+        for docname, line in places[1:]:
+            problems.append(Problem(
+                docname, line, Check.VOCAB.value,
+                f"{kind} {name!r} is already treated on page {places[0][0]!r}",
+            ))
+    return problems
+
+
+def all_problems(env: BuildEnvironment) -> list[Problem]:
+    """Every problem of the project, sorted by place (manifest problems excluded)."""
+    domain = env.domains["calcidocs"]
+    assert isinstance(domain, CalcidocsDomain)
+    problems = [*domain.problems(), *cross_document_problems(domain)]
+    return sorted(set(problems), key=lambda p: (p.docname, p.line, p.check, p.message))
+
+
+def report(app: Sphinx, env: BuildEnvironment) -> None:
+    """Emit every problem as a typed warning (connected to ``env-updated``)."""
+    for manifest_problem in library(env).problems:
+        emit(Problem("", 0, Check.SOURCE.value, manifest_problem.message),
+             manifest_problem.location)
+    for problem in all_problems(env):
+        location = (problem.docname, problem.line) if problem.line else problem.docname
+        emit(problem, location)

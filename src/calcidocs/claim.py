@@ -1,0 +1,300 @@
+"""The ``claim`` directive: a statement, its vocabulary terms and its cited quotes.
+
+Single source::
+
+    :::{claim} Statement in the project's own words.
+    :id: some-id
+    :subtype: dystrophic
+    :topic: causes
+    :source: s004
+    :quote: Verbatim words of the source.
+    :::
+
+Further sources pair ``:source-2:`` with ``:quote-2:`` and so on up to
+:data:`MAX_CITATIONS`; in the YAML option block, ``quote: |`` keeps lines.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from docutils import nodes
+from docutils.parsers.rst import directives
+from sphinx import addnodes
+from sphinx.util.docutils import SphinxDirective
+
+from .domain import CalcidocsDomain, claim_anchor
+from .library import library
+from .normalize import word_count
+from .problems import Check, Problem
+from .quotes import closest_passage, find_quote
+
+MAX_CITATIONS = 9
+ID_RE = re.compile(r"^[a-z0-9]+(?:[-_.][a-z0-9]+)*$")
+STATUSES = ("verified", "unverified", "uncited", "broken")
+
+
+def citation_keys(number: int) -> tuple[str, str]:
+    """The option names of the ``number``-th citation (1-based)."""
+    suffix = "" if number == 1 else f"-{number}"
+    return f"source{suffix}", f"quote{suffix}"
+
+
+def split_names(value: str | None) -> list[str]:
+    """Names from a space- or comma-separated option value, in order, each once."""
+    names: list[str] = []
+    for name in re.split(r"[\s,]+", value or ""):
+        if name and name not in names:
+            names.append(name)
+    return names
+
+
+def _option_spec() -> dict[str, Any]:
+    spec: dict[str, Any] = {
+        "id": directives.unchanged,
+        "subtype": directives.unchanged,
+        "topic": directives.unchanged,
+        "label": directives.unchanged,
+        "disputes": directives.unchanged,
+        "class": directives.class_option,
+    }
+    for number in range(1, MAX_CITATIONS + 1):
+        source_key, quote_key = citation_keys(number)
+        spec[source_key] = directives.unchanged
+        spec[quote_key] = directives.unchanged
+    return spec
+
+
+class ClaimDirective(SphinxDirective):
+    """A medical statement tied to verbatim quotes from its sources."""
+
+    has_content = True
+    optional_arguments = 1
+    final_argument_whitespace = True
+    option_spec = _option_spec()
+
+    def run(self) -> list[nodes.Node]:
+        self.problems: list[Problem] = []
+        domain = self.env.domains["calcidocs"]
+        assert isinstance(domain, CalcidocsDomain)
+        claim = self.read_claim()
+        for problem in self.problems:
+            domain.add_problem(problem)
+        domain.add_claim(claim)
+        return self.render(claim)
+
+    # -- reading -----------------------------------------------------------------
+
+    def option_line(self, name: str) -> int:
+        """The source line of option ``name`` (the directive's line if not found)."""
+        pattern = re.compile(rf"^\s*:?{re.escape(name)}:(\s|$)")
+        for offset, text in enumerate(self.block_text.splitlines()):
+            if pattern.match(text):
+                return self.lineno + offset
+        return self.lineno
+
+    def problem(self, check: Check, message: str, option: str | None = None) -> None:
+        line = self.option_line(option) if option else self.lineno
+        self.problems.append(Problem(self.env.docname, line, check.value, message))
+
+    def read_claim(self) -> dict[str, Any]:
+        config = self.config
+        text = " ".join((self.arguments[0] if self.arguments else "").split())
+        claim_id = (self.options.get("id") or "").strip()
+        shown_id = claim_id or "(no id)"
+        if not text:
+            self.problem(Check.ID, f"claim {shown_id} has no statement")
+        if not claim_id:
+            self.problem(Check.ID, f"claim without :id: ({text[:60]!r})")
+        elif not ID_RE.match(claim_id):
+            self.problem(
+                Check.ID,
+                f"malformed claim id {claim_id!r}: use lower-case letters and digits "
+                "joined by '-', '_' or '.'",
+                "id",
+            )
+        subtypes = split_names(self.options.get("subtype"))
+        topics = split_names(self.options.get("topic"))
+        for kind, names, vocabulary in (
+            ("subtype", subtypes, config.calcidocs_subtypes),
+            ("topic", topics, config.calcidocs_topics),
+        ):
+            for name in names:
+                if name not in vocabulary:
+                    known = ", ".join(vocabulary) or "none declared"
+                    self.problem(
+                        Check.VOCAB,
+                        f"claim {shown_id}: unknown {kind} {name!r} (known: {known})",
+                        kind,
+                    )
+        citations = self.read_citations(shown_id)
+        status = claim_status(citations)
+        return {
+            "id": claim_id,
+            "text": text,
+            "docname": self.env.docname,
+            "line": self.lineno,
+            "subtypes": subtypes,
+            "topics": topics,
+            "label": " ".join((self.options.get("label") or "").split()),
+            "disputes": split_names(self.options.get("disputes")),
+            "status": status,
+            "citations": citations,
+        }
+
+    def read_citations(self, shown_id: str) -> list[dict[str, Any]]:
+        config = self.config
+        sources = library(self.env)
+        citations: list[dict[str, Any]] = []
+        for number in range(1, MAX_CITATIONS + 1):
+            source_key, quote_key = citation_keys(number)
+            ref = (self.options.get(source_key) or "").strip()
+            quote = " ".join((self.options.get(quote_key) or "").split())
+            if not ref:
+                if quote:
+                    self.problem(
+                        Check.UNCITED,
+                        f"claim {shown_id}: :{quote_key}: has no :{source_key}: to cite",
+                        quote_key,
+                    )
+                continue
+            citation: dict[str, Any] = {
+                "number": number,
+                "source": ref,
+                "quote": quote,
+                "verified": False,
+                "found": False,  # the source was found and read
+                "start": None,
+                "end": None,
+            }
+            citations.append(citation)
+            source, error = sources.lookup(ref)
+            if source is None:
+                self.problem(Check.SOURCE, f"claim {shown_id}: {error}", source_key)
+                continue
+            citation["source"] = source.key
+            citation["found"] = True
+            self.env.note_dependency(str(sources.path_of(source)))
+            if sources.manifest_path is not None:
+                self.env.note_dependency(str(sources.manifest_path))
+            if not quote:
+                if config.calcidocs_require_quotes:
+                    self.problem(
+                        Check.QUOTE,
+                        f"claim {shown_id}: citation of {source.key!r} has no :{quote_key}:",
+                        source_key,
+                    )
+                continue
+            words = word_count(quote)
+            if words < config.calcidocs_min_quote_words:
+                self.problem(
+                    Check.QUOTE,
+                    f"claim {shown_id}: quote of {source.key!r} is too short ({words} words; "
+                    f"at least {config.calcidocs_min_quote_words})",
+                    quote_key,
+                )
+                continue
+            match = find_quote(source.normalized, quote)
+            if match is None:
+                hint = closest_passage(source.normalized, quote)
+                closest = (
+                    f"; closest passage ({hint[1]:.0f}% alike): {hint[0]!r}" if hint else ""
+                )
+                self.problem(
+                    Check.QUOTE,
+                    f"claim {shown_id}: quote not found in {source.key!r}{closest}",
+                    quote_key,
+                )
+                continue
+            citation.update(verified=True, start=match.start, end=match.end)
+        if not citations:
+            self.problem(Check.UNCITED, f"claim {shown_id} cites no source (add :source: and :quote:)")
+        return citations
+
+    # -- rendering -------------------------------------------------------------
+
+    def render(self, claim: dict[str, Any]) -> list[nodes.Node]:
+        valid_id = bool(claim["id"]) and bool(ID_RE.match(claim["id"]))
+        container = nodes.container(
+            classes=["calcidocs-claim", f"calcidocs-{claim['status']}", *self.options.get("class", [])]
+        )
+        self.set_source_info(container)
+        if valid_id:
+            container["ids"].append(claim_anchor(claim["id"]))
+            container["calcidocs_claim"] = claim["id"]
+        statement = nodes.paragraph(classes=["calcidocs-statement"])
+        statement += nodes.Text(claim["text"] or "(no statement)")
+        for citation in claim["citations"]:
+            statement += nodes.Text(" ")
+            statement += citation_mark(claim["id"] if valid_id else "", citation)
+        container += statement
+        if self.content:
+            body = nodes.container(classes=["calcidocs-claim-body"])
+            self.state.nested_parse(self.content, self.content_offset, body)
+            container += body
+        container += meta_line(claim)
+        if not valid_id or not claim["subtypes"]:
+            return [container]
+        subtypes = self.config.calcidocs_subtypes
+        entries = [
+            ("single", f"{subtypes.get(s, s)}; {claim['label'] or claim['text']}",
+             claim_anchor(claim["id"]), "", None)
+            for s in claim["subtypes"]
+        ]
+        return [addnodes.index(entries=entries), container]
+
+
+def claim_status(citations: list[dict[str, Any]]) -> str:
+    """``verified``, ``unverified``, ``uncited`` or ``broken`` (see the design)."""
+    if not citations:
+        return "uncited"
+    if any(not c["found"] or (c["quote"] and not c["verified"]) for c in citations):
+        return "broken"
+    if any(not c["quote"] for c in citations):
+        return "unverified"
+    return "verified"
+
+
+def citation_mark(claim_id: str, citation: dict[str, Any]) -> nodes.Node:
+    """A superscript mark ``[key]`` linking to the quoted passage."""
+    label = nodes.inline("", f"[{citation['source']}]", classes=["calcidocs-cite"])
+    if not claim_id or not citation["found"]:
+        label["classes"].append("calcidocs-cite-broken")
+        return nodes.superscript("", "", label)
+    xref = addnodes.pending_xref(
+        "",
+        label,
+        refdomain="calcidocs",
+        reftype="quote",
+        reftarget=f"{claim_id}#{citation['number']}",
+        refexplicit=True,
+        refwarn=False,
+    )
+    return nodes.superscript("", "", xref)
+
+
+def meta_line(claim: dict[str, Any]) -> nodes.paragraph:
+    """Subtypes, topics and status of a claim, as a line of cross-references."""
+    para = nodes.paragraph(classes=["calcidocs-meta"])
+    for kind, names in (("subtype", claim["subtypes"]), ("topic", claim["topics"])):
+        if not names:
+            continue
+        para += nodes.inline("", f"{kind.capitalize()}: ", classes=["calcidocs-meta-key"])
+        for index, name in enumerate(names):
+            if index:
+                para += nodes.Text(", ")
+            para += addnodes.pending_xref(
+                "",
+                nodes.inline("", name),
+                refdomain="calcidocs",
+                reftype=kind,
+                reftarget=name,
+                refexplicit=False,
+                refwarn=False,
+            )
+        para += nodes.Text(" \u00b7 ")
+    para += nodes.inline(
+        "", claim["status"], classes=["calcidocs-status", f"calcidocs-status-{claim['status']}"]
+    )
+    return para

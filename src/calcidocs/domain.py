@@ -1,0 +1,337 @@
+"""The ``calcidocs`` domain: claims, vocabulary terms and sources as plain data.
+
+Everything a document contributes is stored under its docname, so that
+``clear_doc`` and ``merge_domaindata`` are exact and a ``-j`` build gives the
+same data as a serial one. Lookups go through an index built from that data on
+first use after any change.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from docutils import nodes
+from docutils.nodes import Element
+from sphinx.addnodes import pending_xref
+from sphinx.builders import Builder
+from sphinx.domains import Domain, Index, IndexEntry, ObjType
+from sphinx.environment import BuildEnvironment
+from sphinx.roles import XRefRole
+from sphinx.util.nodes import make_refnode
+
+from .problems import Problem
+
+TERM_KINDS = ("subtype", "topic")
+
+
+def claim_anchor(claim_id: str) -> str:
+    return f"claim-{claim_id}"
+
+
+def quote_anchor(claim_id: str, number: int) -> str:
+    return f"quote-{claim_id}-{number}"
+
+
+def source_anchor(key: str) -> str:
+    return "source-" + nodes.make_id(key)
+
+
+def term_anchor(kind: str, name: str) -> str:
+    return f"{kind}-{name}"
+
+
+@dataclass
+class Index_:
+    """Lookups built from the domain data (never stored in the environment)."""
+
+    claims: dict[str, dict[str, Any]] = field(default_factory=dict)  # id -> first claim
+    all_claims: list[dict[str, Any]] = field(default_factory=list)  # sorted
+    terms: dict[tuple[str, str], tuple[str, str]] = field(default_factory=dict)
+    source_pages: dict[str, str] = field(default_factory=dict)  # key -> docname
+    # source key -> [(claim, citation)] for verified citations of first-seen ids
+    passages: dict[str, list[tuple[dict[str, Any], dict[str, Any]]]] = field(
+        default_factory=dict
+    )
+
+
+def claim_sort_key(claim: dict[str, Any]) -> tuple[str, str, int]:
+    return (claim["id"], claim["docname"], claim["line"])
+
+
+class CalcidocsXRefRole(XRefRole):
+    """A cross-reference role that also records itself for the ``ref`` check.
+
+    Registered both as ``calcidocs:NAME`` and as plain ``NAME``.
+    """
+
+    def run(self) -> tuple[list[nodes.Node], list[nodes.system_message]]:
+        if ":" not in self.name:
+            self.name = f"calcidocs:{self.name}"
+        result, messages = super().run()
+        _, reftype = self.name.split(":", 1)
+        domain = self.env.domains["calcidocs"]
+        assert isinstance(domain, CalcidocsDomain)
+        target = ""
+        for node in result:
+            for xref in node.findall(pending_xref):
+                target = xref["reftarget"]
+        domain.note_xref(self.env.docname, reftype, target, self.lineno)
+        return result, messages
+
+
+class ClaimIndex(Index):
+    """Claims grouped by subtype, with those of no subtype last."""
+
+    name = "claims"
+    localname = "Claim index"
+    shortname = "claims"
+
+    def generate(
+        self, docnames: Iterable[str] | None = None
+    ) -> tuple[list[tuple[str, list[IndexEntry]]], bool]:
+        domain = self.domain
+        assert isinstance(domain, CalcidocsDomain)
+        titles = domain.env.config.calcidocs_subtypes
+        groups: dict[str, list[IndexEntry]] = {}
+        wanted = set(docnames) if docnames is not None else None
+        for claim in domain.index.all_claims:
+            if not claim["id"] or (wanted is not None and claim["docname"] not in wanted):
+                continue
+            if domain.index.claims.get(claim["id"]) is not claim:
+                continue
+            for subtype in claim["subtypes"] or [""]:
+                group = titles.get(subtype, subtype) if subtype else "(no subtype)"
+                groups.setdefault(group, []).append(
+                    IndexEntry(
+                        claim["text"],
+                        0,
+                        claim["docname"],
+                        claim_anchor(claim["id"]),
+                        claim["status"],
+                        "",
+                        claim["id"],
+                    )
+                )
+        order = {title: n for n, title in enumerate(titles.values())}
+        content = sorted(
+            ((name, sorted(entries, key=lambda e: e.name.casefold()))
+             for name, entries in groups.items()),
+            key=lambda item: (order.get(item[0], len(order)), item[0]),
+        )
+        return content, True
+
+
+class CalcidocsDomain(Domain):
+    """Claims, the subtype and topic vocabulary, and the sources."""
+
+    name = "calcidocs"
+    label = "calcidocs"
+    object_types = {
+        "claim": ObjType("claim", "claim"),
+        "subtype": ObjType("subtype", "subtype"),
+        "topic": ObjType("topic", "topic"),
+        "source": ObjType("source", "source"),
+    }
+    roles = {
+        "claim": CalcidocsXRefRole(),
+        "subtype": CalcidocsXRefRole(),
+        "topic": CalcidocsXRefRole(),
+        "source": CalcidocsXRefRole(),
+    }
+    indices = [ClaimIndex]
+    initial_data: dict[str, Any] = {
+        "claims": {},  # docname -> [claim]
+        "problems": {},  # docname -> [Problem]
+        "xrefs": {},  # docname -> [(reftype, target, line)]
+        "terms": {},  # docname -> [(kind, name, anchor, line, priority)]
+        "source_pages": {},  # docname -> [key]
+        "aggregates": {},  # docname -> True: holds a table, list or source text
+    }
+    data_version = 1
+
+    _index: Index_ | None = None
+
+    # -- storing ------------------------------------------------------------
+
+    def _changed(self) -> None:
+        self._index = None
+
+    def _per_doc(self, bucket: str, docname: str) -> list[Any]:
+        self._changed()
+        return self.data[bucket].setdefault(docname, [])
+
+    def add_claim(self, claim: dict[str, Any]) -> None:
+        self._per_doc("claims", claim["docname"]).append(claim)
+
+    def add_problem(self, problem: Problem) -> None:
+        self._per_doc("problems", problem.docname).append(problem)
+
+    def note_xref(self, docname: str, reftype: str, target: str, line: int) -> None:
+        self._per_doc("xrefs", docname).append((reftype, target, line))
+
+    def add_term(self, docname: str, kind: str, name: str, anchor: str, line: int,
+                 priority: int) -> None:
+        self._per_doc("terms", docname).append((kind, name, anchor, line, priority))
+
+    def add_source_page(self, docname: str, key: str) -> None:
+        self._per_doc("source_pages", docname).append(key)
+
+    def note_aggregate(self, docname: str) -> None:
+        self._changed()
+        self.data["aggregates"][docname] = True
+
+    def clear_doc(self, docname: str) -> None:
+        for bucket in self.initial_data:
+            self.data[bucket].pop(docname, None)
+        self._changed()
+
+    def merge_domaindata(self, docnames: set[str], otherdata: dict[str, Any]) -> None:
+        for bucket in self.initial_data:
+            for docname in docnames:
+                if docname in otherdata[bucket]:
+                    self.data[bucket][docname] = otherdata[bucket][docname]
+        self._changed()
+
+    # -- reading --------------------------------------------------------------
+
+    def claims(self) -> Iterator[dict[str, Any]]:
+        for docname in sorted(self.data["claims"]):
+            yield from self.data["claims"][docname]
+
+    def problems(self) -> Iterator[Problem]:
+        for docname in sorted(self.data["problems"]):
+            for problem in self.data["problems"][docname]:
+                yield Problem(*problem)
+
+    @property
+    def index(self) -> Index_:
+        if self._index is None:
+            self._index = self._build_index()
+        return self._index
+
+    def _build_index(self) -> Index_:
+        index = Index_()
+        index.all_claims = sorted(self.claims(), key=claim_sort_key)
+        for claim in index.all_claims:
+            if claim["id"]:
+                index.claims.setdefault(claim["id"], claim)
+        best: dict[tuple[str, str], tuple[int, str, str, int]] = {}
+        for docname in sorted(self.data["terms"]):
+            for kind, name, anchor, line, priority in self.data["terms"][docname]:
+                candidate = (-priority, docname, anchor, line)
+                if (kind, name) not in best or candidate < best[(kind, name)]:
+                    best[(kind, name)] = candidate
+        index.terms = {term: (v[1], v[2]) for term, v in best.items()}
+        for docname in sorted(self.data["source_pages"]):
+            for key in self.data["source_pages"][docname]:
+                index.source_pages.setdefault(key, docname)
+        for claim in index.all_claims:
+            if not claim["id"] or index.claims[claim["id"]] is not claim:
+                continue
+            for citation in claim["citations"]:
+                if citation["verified"]:
+                    index.passages.setdefault(citation["source"], []).append((claim, citation))
+        return index
+
+    def term_definitions(self) -> Iterator[tuple[str, str, str, str, int, int]]:
+        """Every (docname, kind, name, anchor, line, priority) a page declares."""
+        for docname in sorted(self.data["terms"]):
+            for kind, name, anchor, line, priority in self.data["terms"][docname]:
+                yield docname, kind, name, anchor, line, priority
+
+    def xrefs(self) -> Iterator[tuple[str, str, str, int]]:
+        for docname in sorted(self.data["xrefs"]):
+            for reftype, target, line in self.data["xrefs"][docname]:
+                yield docname, reftype, target, line
+
+    def aggregate_docs(self) -> set[str]:
+        return set(self.data["aggregates"])
+
+    # -- resolving -----------------------------------------------------------
+
+    def find(self, typ: str, target: str) -> tuple[str, str, str] | None:
+        """(docname, anchor, default title) of ``target``, or None."""
+        config = self.env.config
+        if typ in TERM_KINDS:
+            found = self.index.terms.get((typ, target))
+            if found is None:
+                return None
+            vocabulary = config.calcidocs_subtypes if typ == "subtype" else config.calcidocs_topics
+            return found[0], found[1], vocabulary.get(target, target)
+        if typ == "claim":
+            claim = self.index.claims.get(target)
+            if claim is None:
+                return None
+            return claim["docname"], claim_anchor(target), claim["label"] or claim["text"]
+        if typ == "source":
+            docname = self.index.source_pages.get(target)
+            if docname is None:
+                return None
+            return docname, source_anchor(target), target
+        if typ == "quote":
+            claim_id, _, number = target.rpartition("#")
+            claim = self.index.claims.get(claim_id)
+            if claim is None or not number.isdigit():
+                return None
+            numbered = {c["number"]: c for c in claim["citations"]}
+            citation = numbered.get(int(number))
+            if citation is None:
+                return None
+            docname = self.index.source_pages.get(citation["source"])
+            if docname is None:
+                return None
+            anchor = (
+                quote_anchor(claim_id, int(number))
+                if citation["verified"]
+                else source_anchor(citation["source"])
+            )
+            return docname, anchor, citation["source"]
+        return None
+
+    def resolve_xref(
+        self,
+        env: BuildEnvironment,
+        fromdocname: str,
+        builder: Builder,
+        typ: str,
+        target: str,
+        node: pending_xref,
+        contnode: Element,
+    ) -> Element | None:
+        found = self.find(typ, target)
+        if found is None:
+            return None
+        docname, anchor, title = found
+        if not node.get("refexplicit") and typ != "quote":
+            contnode = nodes.inline("", title, classes=contnode.get("classes", []))
+        return make_refnode(builder, fromdocname, docname, anchor, contnode, title)
+
+    def resolve_any_xref(
+        self,
+        env: BuildEnvironment,
+        fromdocname: str,
+        builder: Builder,
+        target: str,
+        node: pending_xref,
+        contnode: Element,
+    ) -> list[tuple[str, Element]]:
+        results = []
+        for typ in ("claim", "subtype", "topic", "source"):
+            ref = self.resolve_xref(env, fromdocname, builder, typ, target, node, contnode)
+            if ref is not None:
+                results.append((f"calcidocs:{typ}", ref))
+        return results
+
+    def get_objects(self) -> Iterator[tuple[str, str, str, str, str, int]]:
+        config = self.env.config
+        for (kind, name), (docname, anchor) in sorted(self.index.terms.items()):
+            vocabulary = (
+                config.calcidocs_subtypes if kind == "subtype" else config.calcidocs_topics
+            )
+            yield name, vocabulary.get(name, name), kind, docname, anchor, 1
+        for claim_id, claim in sorted(self.index.claims.items()):
+            yield claim_id, claim["text"], "claim", claim["docname"], claim_anchor(claim_id), 1
+        for key, docname in sorted(self.index.source_pages.items()):
+            yield key, key, "source", docname, source_anchor(key), 1

@@ -1,0 +1,39 @@
+"""One :class:`~calcidocs.sources.SourceLibrary` per build environment.
+
+The library is a cache, not environment data: it is made afresh at the start
+of every build (before any worker process is forked, so workers share it) and
+is never pickled.
+"""
+
+from __future__ import annotations
+
+import weakref
+from pathlib import Path
+
+from sphinx.environment import BuildEnvironment
+
+from .sources import SourceLibrary
+
+_LIBRARIES: weakref.WeakKeyDictionary[BuildEnvironment, SourceLibrary] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def load(env: BuildEnvironment) -> SourceLibrary:
+    """Read the manifest and every listed source for this build."""
+    config = env.config
+    srcdir = Path(env.srcdir)
+    manifest = srcdir / config.calcidocs_manifest if config.calcidocs_manifest else None
+    library = SourceLibrary(
+        sources_dir=srcdir / config.calcidocs_sources_dir,
+        manifest_path=manifest,
+        max_bytes=config.calcidocs_max_source_bytes,
+    )
+    _LIBRARIES[env] = library
+    return library
+
+
+def library(env: BuildEnvironment) -> SourceLibrary:
+    """This build's source library (loaded on first use)."""
+    found = _LIBRARIES.get(env)
+    return found if found is not None else load(env)

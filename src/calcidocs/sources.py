@@ -1,0 +1,260 @@
+"""The source documents: the manifest, the sources folder boundary, and a cache.
+
+Every source file is read, checked and normalised once per build. A reference
+that leaves the sources folder (an absolute path, ``..``, a link pointing
+outside, a device) is refused before anything is opened.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import stat
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath, PureWindowsPath
+
+from .normalize import Normalized, normalize
+
+KEY_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+
+
+@dataclass
+class Source:
+    """One source document, as the build sees it."""
+
+    key: str
+    file: str  # path inside the sources folder, with forward slashes
+    title: str
+    notes: str = ""
+    sha256: str = ""  # as the manifest pins it ("" when not pinned)
+    exclude: list[str] = field(default_factory=list)
+    listed: bool = True  # in the manifest (False: cited by file name only)
+    actual_sha256: str = ""
+    text: str | None = None
+    error: str | None = None  # why the text could not be had
+    _normalized: Normalized | None = None
+
+    @property
+    def normalized(self) -> Normalized:
+        if self._normalized is None:
+            self._normalized = normalize(self.text or "")
+        return self._normalized
+
+
+@dataclass(frozen=True)
+class ManifestProblem:
+    """A problem in the manifest: where it is and what it says."""
+
+    location: str  # "path:line"
+    message: str
+
+
+def refuse_reason(ref: str) -> str | None:
+    """Why ``ref`` may not name a file inside the sources folder, from its text alone."""
+    if not ref or ref.strip() != ref:
+        return "an empty or padded path"
+    if any(ord(c) < 32 or c == "\x7f" for c in ref):
+        return "a path with control characters"
+    if "\\" in ref or PureWindowsPath(ref).drive:
+        return "a path with a backslash or a drive"
+    posix = PurePosixPath(ref)
+    if posix.is_absolute():
+        return "an absolute path"
+    if ".." in posix.parts:
+        return "a path that leaves the sources folder"
+    return None
+
+
+class SourceLibrary:
+    """The manifest and every source file of one build, each read once."""
+
+    def __init__(
+        self,
+        sources_dir: Path,
+        manifest_path: Path | None,
+        max_bytes: int,
+    ) -> None:
+        self.sources_dir = sources_dir
+        self.manifest_path = manifest_path
+        self.max_bytes = max_bytes
+        self.by_key: dict[str, Source] = {}
+        self.by_file: dict[str, Source] = {}
+        self.problems: list[ManifestProblem] = []
+        self._unlisted: dict[str, tuple[Source | None, str | None]] = {}
+        if manifest_path is not None:
+            self._load_manifest(manifest_path)
+
+    # -- manifest ---------------------------------------------------------
+
+    def _problem(self, line: int, message: str) -> None:
+        self.problems.append(ManifestProblem(f"{self.manifest_path}:{line}", message))
+
+    def _load_manifest(self, path: Path) -> None:
+        try:
+            raw = path.read_bytes()
+        except OSError as err:
+            self._problem(0, f"cannot read the source manifest: {err.strerror or err}")
+            return
+        try:
+            text = raw.decode("utf-8")
+            data = tomllib.loads(text)
+        except (UnicodeDecodeError, tomllib.TOMLDecodeError) as err:
+            line = 1
+            match = re.search(r"line (\d+)", str(err))
+            if match:
+                line = int(match.group(1))
+            self._problem(line, f"the source manifest is not valid TOML: {err}")
+            return
+        header_lines = [
+            number
+            for number, line_text in enumerate(text.splitlines(), start=1)
+            if line_text.strip().startswith("[[source]]")
+        ]
+        entries = data.get("source", [])
+        if not isinstance(entries, list) or not entries:
+            self._problem(1, "the source manifest lists no [[source]] entry")
+            return
+        for index, entry in enumerate(entries):
+            line = header_lines[index] if index < len(header_lines) else 1
+            self._add_entry(entry, line)
+
+    def _add_entry(self, entry: object, line: int) -> None:
+        if not isinstance(entry, dict):
+            self._problem(line, "a [[source]] entry is not a table")
+            return
+        key, file = entry.get("key"), entry.get("file")
+        if not isinstance(key, str) or not KEY_RE.match(key):
+            self._problem(line, f"source entry has a missing or malformed key: {key!r}")
+            return
+        if not isinstance(file, str):
+            self._problem(line, f"source {key!r} names no file")
+            return
+        if key in self.by_key:
+            self._problem(line, f"source key {key!r} is listed twice")
+            return
+        reason = refuse_reason(file)
+        if reason:
+            self._problem(line, f"source {key!r} file {file!r} refused: {reason}")
+            return
+        norm_file = PurePosixPath(file).as_posix()
+        if norm_file in self.by_file:
+            other = self.by_file[norm_file].key
+            self._problem(line, f"file {file!r} is listed twice (as {other!r} and {key!r})")
+            return
+        title = entry.get("title")
+        notes = entry.get("notes", "")
+        sha = entry.get("sha256", "")
+        exclude = entry.get("exclude", [])
+        source = Source(
+            key=key,
+            file=norm_file,
+            title=title if isinstance(title, str) and title.strip() else norm_file,
+            notes=notes if isinstance(notes, str) else "",
+            sha256=sha.lower() if isinstance(sha, str) else "",
+            exclude=[e for e in exclude if isinstance(e, str)] if isinstance(exclude, list) else [],
+        )
+        self._read(source)
+        if source.error:
+            self._problem(line, f"source {key!r}: {source.error}")
+        elif not source.sha256:
+            self._problem(line, f"source {key!r} pins no sha256 (it is {source.actual_sha256})")
+        elif source.sha256 != source.actual_sha256:
+            self._problem(
+                line,
+                f"source {key!r}: sha256 of {file!r} is {source.actual_sha256}, "
+                f"the manifest pins {source.sha256}",
+            )
+        self.by_key[key] = source
+        self.by_file[norm_file] = source
+
+    # -- files --------------------------------------------------------------
+
+    def path_of(self, source: Source) -> Path:
+        return self.sources_dir / source.file
+
+    def _read(self, source: Source) -> None:
+        """Fill ``source.text`` (or ``source.error``), never leaving the sources folder."""
+        path = self.sources_dir / source.file
+        try:
+            root = self.sources_dir.resolve(strict=True)
+            real = path.resolve(strict=True)
+        except (OSError, RuntimeError):
+            source.error = f"file {source.file!r} not found in the sources folder"
+            return
+        if root != real and root not in real.parents:
+            source.error = f"file {source.file!r} points outside the sources folder"
+            return
+        try:
+            info = os.stat(real)
+        except OSError as err:
+            source.error = f"cannot read {source.file!r}: {err.strerror}"
+            return
+        if not stat.S_ISREG(info.st_mode):
+            source.error = f"{source.file!r} is not a regular file"
+            return
+        if info.st_size > self.max_bytes:
+            source.error = (
+                f"{source.file!r} is {info.st_size} bytes, over the limit of "
+                f"{self.max_bytes} (calcidocs_max_source_bytes)"
+            )
+            return
+        try:
+            with open(real, "rb") as handle:
+                raw = handle.read(self.max_bytes + 1)
+        except OSError as err:
+            source.error = f"cannot read {source.file!r}: {err.strerror}"
+            return
+        source.actual_sha256 = hashlib.sha256(raw).hexdigest()
+        if len(raw) > self.max_bytes:
+            source.error = f"{source.file!r} is over the size limit of {self.max_bytes} bytes"
+            return
+        if b"\x00" in raw:
+            source.error = f"{source.file!r} is a binary file, not text"
+            return
+        try:
+            source.text = raw.decode("utf-8")
+        except UnicodeDecodeError as err:
+            source.error = f"{source.file!r} is not UTF-8 text (byte {err.start})"
+
+    # -- lookup ---------------------------------------------------------------
+
+    def lookup(self, ref: str) -> tuple[Source | None, str | None]:
+        """The source that ``ref`` (a key or a file name) names, or why there is none."""
+        if ref in self.by_key:
+            source = self.by_key[ref]
+            return (source, None) if source.error is None else (None, source.error)
+        if ref in self.by_file:
+            source = self.by_file[ref]
+            return (source, None) if source.error is None else (None, source.error)
+        if ref in self._unlisted:
+            return self._unlisted[ref]
+        result = self._lookup_file(ref)
+        self._unlisted[ref] = result
+        return result
+
+    def _lookup_file(self, ref: str) -> tuple[Source | None, str | None]:
+        reason = refuse_reason(ref)
+        if reason:
+            return None, f"source {ref!r} refused: {reason}"
+        candidate = self.sources_dir / ref
+        if not os.path.lexists(candidate):
+            known = ", ".join(sorted(self.by_key)) or "none"
+            return None, f"unknown source {ref!r} (known keys: {known})"
+        norm = PurePosixPath(ref).as_posix()
+        if norm in self.by_file:
+            return self.by_file[norm], None
+        source = Source(key=norm, file=norm, title=norm, listed=False)
+        self._read(source)
+        if source.error:
+            return None, source.error
+        return source, None
+
+    def all_sources(self) -> list[Source]:
+        """Every source that loaded, listed ones first, each once."""
+        seen = {id(s): s for s in self.by_key.values() if s.error is None}
+        for source, _ in self._unlisted.values():
+            if source is not None:
+                seen.setdefault(id(source), source)
+        return sorted(seen.values(), key=lambda s: (not s.listed, s.key))
