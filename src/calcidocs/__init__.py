@@ -49,6 +49,7 @@ def _skip(self: Any, node: nodes.Node) -> None:
 
 def setup(app: Sphinx) -> dict[str, Any]:
     config.register(app)
+    app.setup_extension("calcidocs.latex")
     app.add_domain(CalcidocsDomain)
     for role in ("claim", "subtype", "topic", "source"):
         app.add_role(role, CalcidocsXRefRole())
@@ -69,8 +70,10 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_post_transform(FillSourceText)
     app.connect("env-before-read-docs", _load_library)
     app.connect("doctree-read", uncited.check_doctree)
+    app.connect("doctree-read", freshness.collect_links)
     app.connect("env-get-outdated", freshness.outdated_aggregates)
     app.connect("env-updated", checks.report)
+    app.connect("env-updated", freshness.pages_to_rewrite)
     app.connect("missing-reference", _quiet_missing_reference)
     app.connect("builder-inited", _copy_static)
     app.connect("build-finished", claims_json.write)

@@ -28,35 +28,51 @@ def cross_document_problems(domain: CalcidocsDomain) -> list[Problem]:
             continue
         if claim["id"] in first:
             other = first[claim["id"]]
-            problems.append(Problem(
-                claim["docname"], claim["line"], Check.ID.value,
-                f"duplicate claim id {claim['id']!r} (first used in {other['docname']}, "
-                f"line {other['line']})",
-            ))
+            problems.append(
+                Problem(
+                    claim["docname"],
+                    claim["line"],
+                    Check.ID.value,
+                    f"duplicate claim id {claim['id']!r} (first used in {other['docname']}, "
+                    f"line {other['line']})",
+                )
+            )
         else:
             first[claim["id"]] = claim
         for disputed in claim["disputes"]:
             if disputed not in domain.index.claims:
-                problems.append(Problem(
-                    claim["docname"], claim["line"], Check.REF.value,
-                    f"claim {claim['id']!r} disputes unknown claim {disputed!r}",
-                ))
+                problems.append(
+                    Problem(
+                        claim["docname"],
+                        claim["line"],
+                        Check.REF.value,
+                        f"claim {claim['id']!r} disputes unknown claim {disputed!r}",
+                    )
+                )
     for docname, reftype, target, line in domain.xrefs():
         if reftype in XREF_TYPES and domain.find(reftype, target) is None:
-            problems.append(Problem(
-                docname, line, Check.REF.value,
-                f"{{{reftype}}}`{target}` resolves to nothing",
-            ))
+            problems.append(
+                Problem(
+                    docname,
+                    line,
+                    Check.REF.value,
+                    f"{{{reftype}}}`{target}` resolves to nothing",
+                )
+            )
     pages: dict[tuple[str, str], list[tuple[str, int]]] = defaultdict(list)
     for docname, kind, name, _, line, priority in domain.term_definitions():
         if priority > 1:
             pages[(kind, name)].append((docname, line))
     for (kind, name), places in sorted(pages.items()):
         for docname, line in places[1:]:
-            problems.append(Problem(
-                docname, line, Check.VOCAB.value,
-                f"{kind} {name!r} is already treated on page {places[0][0]!r}",
-            ))
+            problems.append(
+                Problem(
+                    docname,
+                    line,
+                    Check.VOCAB.value,
+                    f"{kind} {name!r} is already treated on page {places[0][0]!r}",
+                )
+            )
     return problems
 
 
@@ -71,8 +87,9 @@ def all_problems(env: BuildEnvironment) -> list[Problem]:
 def report(app: Sphinx, env: BuildEnvironment) -> None:
     """Emit every problem as a typed warning (connected to ``env-updated``)."""
     for manifest_problem in library(env).problems:
-        emit(Problem("", 0, Check.SOURCE.value, manifest_problem.message),
-             manifest_problem.location)
+        emit(
+            Problem("", 0, Check.SOURCE.value, manifest_problem.message), manifest_problem.location
+        )
     for problem in all_problems(env):
         location = (problem.docname, problem.line) if problem.line else problem.docname
         emit(problem, location)

@@ -198,9 +198,7 @@ class ClaimDirective(SphinxDirective):
             match = find_quote(source.normalized, quote)
             if match is None:
                 hint = closest_passage(source.normalized, quote)
-                closest = (
-                    f"; closest passage ({hint[1]:.0f}% alike): {hint[0]!r}" if hint else ""
-                )
+                closest = f"; closest passage ({hint[1]:.0f}% alike): {hint[0]!r}" if hint else ""
                 self.problem(
                     Check.QUOTE,
                     f"claim {shown_id}: quote not found in {source.key!r}{closest}",
@@ -209,7 +207,9 @@ class ClaimDirective(SphinxDirective):
                 continue
             citation.update(verified=True, start=match.start, end=match.end)
         if not citations:
-            self.problem(Check.UNCITED, f"claim {shown_id} cites no source (add :source: and :quote:)")
+            self.problem(
+                Check.UNCITED, f"claim {shown_id} cites no source (add :source: and :quote:)"
+            )
         return citations
 
     # -- rendering -------------------------------------------------------------
@@ -217,7 +217,11 @@ class ClaimDirective(SphinxDirective):
     def render(self, claim: dict[str, Any]) -> list[nodes.Node]:
         valid_id = bool(claim["id"]) and bool(ID_RE.match(claim["id"]))
         container = nodes.container(
-            classes=["calcidocs-claim", f"calcidocs-{claim['status']}", *self.options.get("class", [])]
+            classes=[
+                "calcidocs-claim",
+                f"calcidocs-{claim['status']}",
+                *self.options.get("class", []),
+            ]
         )
         self.set_source_info(container)
         if valid_id:
@@ -238,8 +242,13 @@ class ClaimDirective(SphinxDirective):
             return [container]
         subtypes = self.config.calcidocs_subtypes
         entries = [
-            ("single", f"{subtypes.get(s, s)}; {claim['label'] or claim['text']}",
-             claim_anchor(claim["id"]), "", None)
+            (
+                "single",
+                f"{subtypes.get(s, s)}; {claim['label'] or claim['text']}",
+                claim_anchor(claim["id"]),
+                "",
+                None,
+            )
             for s in claim["subtypes"]
         ]
         return [addnodes.index(entries=entries), container]

@@ -83,4 +83,9 @@ OPTIONS: tuple[Option, ...] = (
 
 def register(app: Sphinx) -> None:
     for option in OPTIONS:
-        app.add_config_value(option.name, option.default, option.rebuild, option.types)
+        app.add_config_value(
+            option.name,
+            option.default,
+            option.rebuild,  # type: ignore[arg-type]
+            option.types,
+        )

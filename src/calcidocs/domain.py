@@ -9,8 +9,9 @@ first use after any change.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 
 from docutils import nodes
 from docutils.nodes import Element
@@ -51,9 +52,7 @@ class Index_:
     terms: dict[tuple[str, str], tuple[str, str]] = field(default_factory=dict)
     source_pages: dict[str, str] = field(default_factory=dict)  # key -> docname
     # source key -> [(claim, citation)] for verified citations of first-seen ids
-    passages: dict[str, list[tuple[dict[str, Any], dict[str, Any]]]] = field(
-        default_factory=dict
-    )
+    passages: dict[str, list[tuple[dict[str, Any], dict[str, Any]]]] = field(default_factory=dict)
 
 
 def claim_sort_key(claim: dict[str, Any]) -> tuple[str, str, int]:
@@ -116,8 +115,10 @@ class ClaimIndex(Index):
                 )
         order = {title: n for n, title in enumerate(titles.values())}
         content = sorted(
-            ((name, sorted(entries, key=lambda e: e.name.casefold()))
-             for name, entries in groups.items()),
+            (
+                (name, sorted(entries, key=lambda e: e.name.casefold()))
+                for name, entries in groups.items()
+            ),
             key=lambda item: (order.get(item[0], len(order)), item[0]),
         )
         return content, True
@@ -141,13 +142,15 @@ class CalcidocsDomain(Domain):
         "source": CalcidocsXRefRole(),
     }
     indices = [ClaimIndex]
-    initial_data: dict[str, Any] = {
+    initial_data: ClassVar[dict[str, Any]] = {
         "claims": {},  # docname -> [claim]
         "problems": {},  # docname -> [Problem]
         "xrefs": {},  # docname -> [(reftype, target, line)]
         "terms": {},  # docname -> [(kind, name, anchor, line, priority)]
         "source_pages": {},  # docname -> [key]
         "aggregates": {},  # docname -> True: holds a table, list or source text
+        "links": {},  # docname -> sorted [(reftype, target)] of every calcidocs reference
+        "resolved": {},  # docname -> what those references resolved to when last written
     }
     data_version = 1
 
@@ -171,8 +174,9 @@ class CalcidocsDomain(Domain):
     def note_xref(self, docname: str, reftype: str, target: str, line: int) -> None:
         self._per_doc("xrefs", docname).append((reftype, target, line))
 
-    def add_term(self, docname: str, kind: str, name: str, anchor: str, line: int,
-                 priority: int) -> None:
+    def add_term(
+        self, docname: str, kind: str, name: str, anchor: str, line: int, priority: int
+    ) -> None:
         self._per_doc("terms", docname).append((kind, name, anchor, line, priority))
 
     def add_source_page(self, docname: str, key: str) -> None:
@@ -182,12 +186,28 @@ class CalcidocsDomain(Domain):
         self._changed()
         self.data["aggregates"][docname] = True
 
+    def set_links(self, docname: str, links: list[tuple[str, str]]) -> None:
+        self.data["links"][docname] = links
+
+    def stale_pages(self) -> list[str]:
+        """Pages whose references now resolve differently than when last written.
+
+        Records the new resolutions, so each page is reported once.
+        """
+        stale = []
+        for docname, links in sorted(self.data["links"].items()):
+            resolved = [self.find(reftype, target) for reftype, target in links]
+            if self.data["resolved"].get(docname) != resolved:
+                self.data["resolved"][docname] = resolved
+                stale.append(docname)
+        return stale
+
     def clear_doc(self, docname: str) -> None:
         for bucket in self.initial_data:
             self.data[bucket].pop(docname, None)
         self._changed()
 
-    def merge_domaindata(self, docnames: set[str], otherdata: dict[str, Any]) -> None:
+    def merge_domaindata(self, docnames: AbstractSet[str], otherdata: dict[str, Any]) -> None:
         for bucket in self.initial_data:
             for docname in docnames:
                 if docname in otherdata[bucket]:
@@ -287,7 +307,7 @@ class CalcidocsDomain(Domain):
                 if citation["verified"]
                 else source_anchor(citation["source"])
             )
-            return docname, anchor, citation["source"]
+            return docname, anchor, f"{citation['source']}: {citation['quote']}"
         return None
 
     def resolve_xref(
@@ -299,7 +319,7 @@ class CalcidocsDomain(Domain):
         target: str,
         node: pending_xref,
         contnode: Element,
-    ) -> Element | None:
+    ) -> nodes.reference | None:
         found = self.find(typ, target)
         if found is None:
             return None
@@ -316,7 +336,7 @@ class CalcidocsDomain(Domain):
         target: str,
         node: pending_xref,
         contnode: Element,
-    ) -> list[tuple[str, Element]]:
+    ) -> list[tuple[str, nodes.reference]]:
         results = []
         for typ in ("claim", "subtype", "topic", "source"):
             ref = self.resolve_xref(env, fromdocname, builder, typ, target, node, contnode)
@@ -327,9 +347,7 @@ class CalcidocsDomain(Domain):
     def get_objects(self) -> Iterator[tuple[str, str, str, str, str, int]]:
         config = self.env.config
         for (kind, name), (docname, anchor) in sorted(self.index.terms.items()):
-            vocabulary = (
-                config.calcidocs_subtypes if kind == "subtype" else config.calcidocs_topics
-            )
+            vocabulary = config.calcidocs_subtypes if kind == "subtype" else config.calcidocs_topics
             yield name, vocabulary.get(name, name), kind, docname, anchor, 1
         for claim_id, claim in sorted(self.index.claims.items()):
             yield claim_id, claim["text"], "claim", claim["docname"], claim_anchor(claim_id), 1

@@ -24,8 +24,9 @@ class EditorialDirective(SphinxDirective):
 
     def run(self) -> list[nodes.Node]:
         title = self.arguments[0] if self.arguments else DEFAULT_TITLE
-        box = nodes.admonition(classes=["admonition", EDITORIAL_CLASS,
-                                        *self.options.get("class", [])])
+        box = nodes.admonition(
+            classes=["admonition", EDITORIAL_CLASS, *self.options.get("class", [])]
+        )
         self.set_source_info(box)
         box += nodes.title("", title)
         self.state.nested_parse(self.content, self.content_offset, box)

@@ -14,9 +14,7 @@ from sphinx.environment import BuildEnvironment
 
 from .sources import SourceLibrary
 
-_LIBRARIES: weakref.WeakKeyDictionary[BuildEnvironment, SourceLibrary] = (
-    weakref.WeakKeyDictionary()
-)
+_LIBRARIES: weakref.WeakKeyDictionary[BuildEnvironment, SourceLibrary] = weakref.WeakKeyDictionary()
 
 
 def load(env: BuildEnvironment) -> SourceLibrary:

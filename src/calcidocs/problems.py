@@ -8,7 +8,7 @@ environment and reported on every build, not only when the document is read.
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 from typing import NamedTuple
 
 from sphinx.util import logging
@@ -16,7 +16,7 @@ from sphinx.util import logging
 logger = logging.getLogger("calcidocs")
 
 
-class Check(str, Enum):
+class Check(StrEnum):
     """The warning subtypes, with what raises each."""
 
     UNCITED = "uncited"
@@ -52,7 +52,7 @@ class Problem(NamedTuple):
     message: str
 
 
-def emit(problem: Problem, location: object) -> None:
+def emit(problem: Problem, location: str | tuple[str, int]) -> None:
     """Report ``problem`` as a typed Sphinx warning at ``location``."""
     logger.warning(
         "%s",

@@ -8,6 +8,7 @@ a numbered link back to the claim that quotes it.
 
 from __future__ import annotations
 
+import itertools
 from typing import Any
 
 from docutils import nodes
@@ -36,8 +37,9 @@ class SourceTextDirective(SphinxDirective):
         sources = library(self.env)
         source, error = sources.lookup(key)
         if source is None:
-            domain.add_problem(Problem(self.env.docname, self.lineno, Check.SOURCE.value,
-                                       f"source page: {error}"))
+            domain.add_problem(
+                Problem(self.env.docname, self.lineno, Check.SOURCE.value, f"source page: {error}")
+            )
             return [nodes.paragraph("", f"The text of source {key!r} is not available.")]
         self.env.note_dependency(str(sources.path_of(source)))
         if sources.manifest_path is not None:
@@ -89,7 +91,7 @@ def render_text(
                     cuts.add(cut)
         ordered = sorted(cuts)
         para = nodes.paragraph(classes=["calcidocs-source-line"])
-        for start, end in zip(ordered, ordered[1:], strict=False):
+        for start, end in itertools.pairwise(ordered):
             covering = [p for p in passages if p[1]["start"] <= start and end <= p[1]["end"]]
             piece = text[start:end]
             if not covering:
@@ -123,18 +125,27 @@ def back_link(claim: dict[str, Any], number: int, docname: str) -> nodes.Node:
     )
 
 
-def claims_list(passages: list[tuple[dict[str, Any], dict[str, Any], int]],
-                docname: str) -> list[nodes.Node]:
+def claims_list(
+    passages: list[tuple[dict[str, Any], dict[str, Any], int]], docname: str
+) -> list[nodes.Node]:
     """A numbered list of the claims that quote this source."""
     if not passages:
-        return [nodes.paragraph("", "No claim quotes this source yet.",
-                                classes=["calcidocs-empty"])]
-    items = nodes.enumerated_list(enumtype="arabic", prefix="", suffix=".",
-                                  classes=["calcidocs-quoting-claims"])
+        return [
+            nodes.paragraph("", "No claim quotes this source yet.", classes=["calcidocs-empty"])
+        ]
+    items = nodes.enumerated_list(
+        enumtype="arabic", prefix="", suffix=".", classes=["calcidocs-quoting-claims"]
+    )
     for claim, _, _ in passages:
         link = addnodes.pending_xref(
-            "", nodes.inline("", claim["text"]), refdomain="calcidocs", reftype="claim",
-            reftarget=claim["id"], refexplicit=True, refwarn=False, refdoc=docname,
+            "",
+            nodes.inline("", claim["text"]),
+            refdomain="calcidocs",
+            reftype="claim",
+            reftarget=claim["id"],
+            refexplicit=True,
+            refwarn=False,
+            refdoc=docname,
         )
         items += nodes.list_item("", nodes.paragraph("", "", link))
     items["start"] = 1

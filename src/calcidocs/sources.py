@@ -7,11 +7,13 @@ outside, a device) is refused before anything is opened.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import re
 import stat
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath, PureWindowsPath
 
@@ -67,6 +69,15 @@ def refuse_reason(ref: str) -> str | None:
     return None
 
 
+def _field_line(block: list[str], first_line: int, name: str) -> int:
+    """The line of ``name = ...`` in a manifest entry (its header line if absent)."""
+    pattern = re.compile(rf"^\s*{re.escape(name)}\s*=")
+    for offset, text in enumerate(block):
+        if pattern.match(text):
+            return first_line + offset
+    return first_line
+
+
 class SourceLibrary:
     """The manifest and every source file of one build, each read once."""
 
@@ -116,11 +127,14 @@ class SourceLibrary:
         if not isinstance(entries, list) or not entries:
             self._problem(1, "the source manifest lists no [[source]] entry")
             return
+        lines = text.splitlines()
         for index, entry in enumerate(entries):
             line = header_lines[index] if index < len(header_lines) else 1
-            self._add_entry(entry, line)
+            end = header_lines[index + 1] if index + 1 < len(header_lines) else len(lines) + 1
+            block = lines[line - 1 : end - 1]
+            self._add_entry(entry, line, functools.partial(_field_line, block, line))
 
-    def _add_entry(self, entry: object, line: int) -> None:
+    def _add_entry(self, entry: object, line: int, field_line: Callable[[str], int]) -> None:
         if not isinstance(entry, dict):
             self._problem(line, "a [[source]] entry is not a table")
             return
@@ -132,7 +146,7 @@ class SourceLibrary:
             self._problem(line, f"source {key!r} names no file")
             return
         if key in self.by_key:
-            self._problem(line, f"source key {key!r} is listed twice")
+            self._problem(field_line("key"), f"source key {key!r} is listed twice")
             return
         reason = refuse_reason(file)
         if reason:
@@ -141,7 +155,9 @@ class SourceLibrary:
         norm_file = PurePosixPath(file).as_posix()
         if norm_file in self.by_file:
             other = self.by_file[norm_file].key
-            self._problem(line, f"file {file!r} is listed twice (as {other!r} and {key!r})")
+            self._problem(
+                field_line("file"), f"file {file!r} is listed twice (as {other!r} and {key!r})"
+            )
             return
         title = entry.get("title")
         notes = entry.get("notes", "")
@@ -162,7 +178,7 @@ class SourceLibrary:
             self._problem(line, f"source {key!r} pins no sha256 (it is {source.actual_sha256})")
         elif source.sha256 != source.actual_sha256:
             self._problem(
-                line,
+                field_line("sha256"),
                 f"source {key!r}: sha256 of {file!r} is {source.actual_sha256}, "
                 f"the manifest pins {source.sha256}",
             )

@@ -66,7 +66,11 @@ def check_doctree(app: Sphinx, doctree: nodes.document) -> None:
         shown = text if len(text) <= 70 else text[:69] + "\u2026"
         line = paragraph.line or (paragraph.parent.line if paragraph.parent else None) or 0
         domain.add_problem(
-            Problem(env.docname, line, Check.UNCITED.value,
-                    f"paragraph cites no source: {shown!r} (make it a claim, cite a "
-                    "{source}, or put it in an {editorial} block)")
+            Problem(
+                env.docname,
+                line,
+                Check.UNCITED.value,
+                f"paragraph cites no source: {shown!r} (make it a claim, cite a "
+                "{source}, or put it in an {editorial} block)",
+            )
         )

@@ -39,8 +39,12 @@ class TermDirective(SphinxDirective):
         if name not in vocabulary:
             known = ", ".join(vocabulary) or "none declared"
             domain.add_problem(
-                Problem(self.env.docname, self.lineno, Check.VOCAB.value,
-                        f"unknown {kind} {name!r} (known: {known})")
+                Problem(
+                    self.env.docname,
+                    self.lineno,
+                    Check.VOCAB.value,
+                    f"unknown {kind} {name!r} (known: {known})",
+                )
             )
             return []
         anchor = term_anchor(kind, name)
@@ -71,12 +75,16 @@ class VocabularyDirective(SphinxDirective):
             items = nodes.definition_list(classes=["calcidocs-vocabulary"])
             for name, title in vocabulary.items():
                 anchor = f"vocabulary-{term_anchor(kind, name)}"
-                domain.add_term(self.env.docname, kind, name, anchor, self.lineno,
-                                LIST_PRIORITY)
+                domain.add_term(self.env.docname, kind, name, anchor, self.lineno, LIST_PRIORITY)
                 term = nodes.term("", "", ids=[anchor])
                 term += addnodes.pending_xref(
-                    "", nodes.inline("", title), refdomain="calcidocs", reftype=kind,
-                    reftarget=name, refexplicit=True, refwarn=False,
+                    "",
+                    nodes.inline("", title),
+                    refdomain="calcidocs",
+                    reftype=kind,
+                    reftarget=name,
+                    refexplicit=True,
+                    refwarn=False,
                 )
                 definition = nodes.definition()
                 definition += nodes.paragraph("", "", nodes.literal("", name))

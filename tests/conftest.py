@@ -1,0 +1,107 @@
+"""Shared helpers: build a Sphinx project the way the command line does."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from io import StringIO
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sphinx.testing.util import SphinxTestApp
+from sphinx.util.console import strip_colors
+
+ROOTS = Path(__file__).parent / "roots"
+REPO = Path(__file__).parent.parent
+
+WARNING_RE = re.compile(
+    r"^(?P<path>.+?):(?P<line>\d+)?:? WARNING: (?P<message>.*?) \[(?P<type>[\w.]+)\]$"
+)
+
+
+@pytest.fixture(scope="session")
+def rootdir() -> Path:
+    return ROOTS
+
+
+@dataclass
+class Build:
+    """The result of one build: its output folder, warnings and exit status."""
+
+    outdir: Path
+    warnings: str
+    status: int
+
+    def warning_list(self) -> list[dict[str, Any]]:
+        """Each warning as path (relative to the project), line, message, type."""
+        found = []
+        for line in strip_colors(self.warnings).splitlines():
+            match = WARNING_RE.match(line.strip())
+            if match:
+                item = match.groupdict()
+                item["line"] = int(item["line"]) if item["line"] else None
+                item["file"] = item["path"].rsplit("/", 2)[-2:]
+                found.append(item)
+        return found
+
+    def claims_json(self) -> dict[str, Any]:
+        return json.loads((self.outdir / "claims.json").read_text(encoding="utf-8"))
+
+    def html(self, docname: str) -> str:
+        return (self.outdir / f"{docname}.html").read_text(encoding="utf-8")
+
+
+def copy_root(name: str, tmp_path: Path) -> Path:
+    """A private copy of test project ``name`` that a test may edit."""
+    target = tmp_path / name
+    shutil.copytree(ROOTS / f"test-{name}", target)
+    return target
+
+
+def build(
+    srcdir: Path,
+    outdir: Path | None = None,
+    *,
+    buildername: str = "html",
+    parallel: int = 0,
+    fresh: bool = False,
+    confoverrides: dict[str, Any] | None = None,
+) -> Build:
+    """Build ``srcdir`` like ``sphinx-build -W --keep-going`` and return the result.
+
+    Without ``fresh``, a second build into the same ``outdir`` is incremental.
+    """
+    outdir = outdir or srcdir / "_build"
+    warning = StringIO()
+    app = SphinxTestApp(
+        buildername,
+        srcdir=srcdir,
+        builddir=outdir,
+        freshenv=fresh,
+        status=StringIO(),
+        warning=warning,
+        parallel=parallel,
+        warningiserror=True,
+        confoverrides=confoverrides,
+    )
+    try:
+        app.build()
+    finally:
+        app.cleanup()
+    return Build(Path(app.outdir), warning.getvalue(), app.statuscode)
+
+
+def sphinx_build(args: list[str], cwd: Path = REPO) -> subprocess.CompletedProcess[str]:
+    """Run ``python -m sphinx`` as a reviewer would, capturing its output."""
+    return subprocess.run(
+        [sys.executable, "-m", "sphinx", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        check=False,
+    )

@@ -1,0 +1,119 @@
+"""Parallel and incremental builds give the same outputs as a fresh serial build."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from conftest import Build, build, copy_root
+
+PAGES = ["subtypes/red", "sources/alpha", "sources/beta"]
+
+
+def _outputs(result: Build, srcdir: Path) -> dict[str, str]:
+    """claims.json and the pages that still have a source (Sphinx keeps stale files)."""
+    found = {"claims.json": (result.outdir / "claims.json").read_text(encoding="utf-8")}
+    for page in PAGES:
+        if (srcdir / f"{page}.md").exists():
+            found[page] = result.html(page)
+    return found
+
+
+@pytest.mark.parametrize("root", ["basic", "problems"])
+def test_parallel_build_gives_the_same_claims_json_and_warnings(tmp_path: Path, root: str) -> None:
+    srcdir = copy_root(root, tmp_path)
+    serial = build(srcdir, tmp_path / "serial", fresh=True)
+    parallel = build(srcdir, tmp_path / "parallel", parallel=2, fresh=True)
+    assert (parallel.outdir / "claims.json").read_bytes() == (
+        serial.outdir / "claims.json"
+    ).read_bytes()
+    assert sorted((w["line"], w["type"], w["message"]) for w in parallel.warning_list()) == sorted(
+        (w["line"], w["type"], w["message"]) for w in serial.warning_list()
+    )
+
+
+def _edit_quote(srcdir: Path) -> None:
+    page = srcdir / "subtypes" / "red.md"
+    page.write_text(
+        page.read_text(encoding="utf-8").replace(
+            ":quote: Damage to the surface comes first",
+            ":quote: the red form follows it",
+        ),
+        encoding="utf-8",
+    )
+
+
+def _add_page(srcdir: Path) -> None:
+    # an orphan page: the toctree, and so Sphinx's own next/previous links, stay as they are
+    (srcdir / "subtypes" / "blue.md").write_text(
+        "---\norphan: true\n---\n# Blue\n\n```{subtype} blue\n```\n\n"
+        ":::{claim} Blue forms have no known cause.\n:id: blue-cause\n:subtype: blue\n"
+        ":topic: causes\n:source: alpha\n"
+        ":quote: Blue forms are rare and appear without a known cause.\n:::\n",
+        encoding="utf-8",
+    )
+
+
+def _delete_page(srcdir: Path) -> None:
+    (srcdir / "subtypes" / "red.md").unlink()
+    index = srcdir / "index.md"
+    index.write_text(
+        index.read_text(encoding="utf-8").replace("subtypes/red\n", ""), encoding="utf-8"
+    )
+
+
+def _edit_source(srcdir: Path) -> None:
+    source = srcdir / "sources" / "beta.txt"
+    source.write_text(
+        source.read_text(encoding="utf-8").replace(
+            "The red form lasts for years.", "The red form lasts for months."
+        ),
+        encoding="utf-8",
+    )
+
+
+@pytest.mark.parametrize(
+    "change",
+    [_edit_quote, _add_page, _delete_page, _edit_source],
+    ids=["edit-quote", "add-page", "delete-page", "edit-source"],
+)
+def test_incremental_build_equals_a_fresh_build(
+    tmp_path: Path, change: Callable[[Path], None]
+) -> None:
+    srcdir = copy_root("basic", tmp_path)
+    build(srcdir, tmp_path / "incremental")
+    change(srcdir)
+    incremental = build(srcdir, tmp_path / "incremental")
+    fresh = build(srcdir, tmp_path / "fresh", fresh=True)
+    assert _outputs(incremental, srcdir) == _outputs(fresh, srcdir)
+    assert incremental.warning_list() == fresh.warning_list()
+
+
+def test_an_edited_quote_moves_the_highlight_on_the_source_page(tmp_path: Path) -> None:
+    srcdir = copy_root("basic", tmp_path)
+    before = build(srcdir, tmp_path / "out").html("sources/beta")
+    assert 'id="quote-red-markup-1">Damage to the surface comes first' in before
+    _edit_quote(srcdir)
+    after = build(srcdir, tmp_path / "out").html("sources/beta")
+    assert "Damage to the surface comes first" in after
+    assert 'id="quote-red-markup-1">the red form follows it' in after
+
+
+def test_a_source_edit_breaks_the_claim_that_quoted_it(tmp_path: Path) -> None:
+    srcdir = copy_root("basic", tmp_path)
+    build(srcdir, tmp_path / "out")
+    _edit_source(srcdir)
+    result = build(srcdir, tmp_path / "out")
+    claim = next(c for c in result.claims_json()["claims"] if c["id"] == "red-slow")
+    assert claim["status"] == "broken"
+    types = sorted(w["type"] for w in result.warning_list())
+    assert types == ["calcidocs.quote", "calcidocs.source"]  # quote gone; hash changed
+
+
+def test_copy_is_independent(tmp_path: Path) -> None:
+    first = copy_root("basic", tmp_path / "a")
+    shutil.rmtree(first / "sources")
+    assert (copy_root("basic", tmp_path / "b") / "sources" / "alpha.txt").exists()

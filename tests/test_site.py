@@ -1,0 +1,147 @@
+"""The real documentation: it builds clean, and each kind of mistake fails it."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from sphinx.util.console import strip_colors
+
+from conftest import REPO, sphinx_build
+
+PAGE = Path("docs/subtypes/dystrophic.md")
+
+
+def _copy_site(tmp_path: Path) -> Path:
+    site = tmp_path / "site"
+    site.mkdir()
+    shutil.copy(REPO / "conf.py", site / "conf.py")
+    shutil.copytree(REPO / "docs", site / "docs")
+    return site
+
+
+def _check(site: Path, out: Path) -> tuple[int, str]:
+    result = sphinx_build(["-E", "-W", "--keep-going", "-q", "-c", ".", "docs", str(out)], site)
+    return result.returncode, strip_colors(result.stderr)
+
+
+@pytest.fixture(scope="module")
+def site_build(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, int, str]:
+    out = tmp_path_factory.mktemp("site") / "html"
+    code, stderr = _check(REPO, out)
+    return out, code, stderr
+
+
+def test_the_real_docs_build_with_no_warning(site_build: tuple[Path, int, str]) -> None:
+    _, code, stderr = site_build
+    assert stderr == ""
+    assert code == 0
+
+
+def test_every_claim_of_the_real_docs_is_verified(site_build: tuple[Path, int, str]) -> None:
+    out, _, _ = site_build
+    data = json.loads((out / "claims.json").read_text(encoding="utf-8"))
+    assert set(data["sources"]) == {"s000", "s001", "s002", "s003", "s004"}
+    assert data["claims"], "the site has claims"
+    assert {c["status"] for c in data["claims"]} == {"verified"}
+
+
+def test_the_sources_are_the_seeds_byte_for_byte() -> None:
+    manifest = (REPO / "docs/sources/manifest.toml").read_text(encoding="utf-8")
+    for path in sorted((REPO / "docs/sources").glob("*.txt")):
+        assert path.name in manifest
+        seed = REPO.parent / "shared" / "seeds" / path.name
+        if seed.exists():
+            assert path.read_bytes() == seed.read_bytes()
+
+
+def _line_of(text: str, pattern: str) -> int:
+    for number, line in enumerate(text.splitlines(), start=1):
+        if re.search(pattern, line):
+            return number
+    raise AssertionError(f"no line matches {pattern!r}")
+
+
+def _remove_source(text: str) -> tuple[str, int, str]:
+    line = _line_of(text, r"^:::\{claim\}")
+    lines = text.splitlines()
+    source = _line_of(text, r"^:source: ")
+    del lines[source - 1]
+    return "\n".join(lines) + "\n", line, "uncited"
+
+
+def _alter_quote(text: str) -> tuple[str, int, str]:
+    line = _line_of(text, r"^:quote: ")
+    lines = text.splitlines()
+    lines[line - 1] = lines[line - 1].replace(":quote: ", ":quote: Never ", 1)
+    return "\n".join(lines) + "\n", line, "quote"
+
+
+def _source_outside(text: str) -> tuple[str, int, str]:
+    line = _line_of(text, r"^:source: ")
+    lines = text.splitlines()
+    lines[line - 1] = ":source: ../../../etc/passwd"
+    return "\n".join(lines) + "\n", line, "source"
+
+
+def _unknown_subtype(text: str) -> tuple[str, int, str]:
+    line = _line_of(text, r"^:subtype: ")
+    lines = text.splitlines()
+    lines[line - 1] = ":subtype: dystrophic crystalline"
+    return "\n".join(lines) + "\n", line, "vocab"
+
+
+def _duplicate_id(text: str) -> tuple[str, int, str]:
+    first = re.search(r"^:id: (\S+)$", text, re.M)
+    assert first
+    addition = (
+        f"\n:::{{claim}} The same id again.\n:id: {first.group(1)}\n:subtype: dystrophic\n"
+        ":source: s004\n:quote: Dystrophic calcification arises in the setting\n:::\n"
+    )
+    return text + addition, len(text.splitlines()) + 2, "id"
+
+
+def _uncited_paragraph(text: str) -> tuple[str, int, str]:
+    addition = "\nThe nodules are always harmless and never need a doctor.\n"
+    return text + addition, len(text.splitlines()) + 2, "uncited"
+
+
+@pytest.mark.parametrize(
+    "mistake",
+    [
+        _remove_source,
+        _alter_quote,
+        _source_outside,
+        _unknown_subtype,
+        _duplicate_id,
+        _uncited_paragraph,
+    ],
+    ids=[
+        "source-removed",
+        "quote-altered",
+        "source-outside",
+        "unknown-subtype",
+        "duplicate-id",
+        "uncited-paragraph",
+    ],
+)
+def test_each_mistake_fails_the_check_at_its_line(
+    tmp_path: Path, mistake: Callable[[str], tuple[str, int, str]]
+) -> None:
+    site = _copy_site(tmp_path)
+    page = site / PAGE
+    text, line, subtype = mistake(page.read_text(encoding="utf-8"))
+    page.write_text(text, encoding="utf-8")
+    code, stderr = _check(site, tmp_path / "out")
+    assert code != 0
+    expected = f"{page}:{line}: WARNING: "
+    hits = [
+        w
+        for w in stderr.splitlines()
+        if w.startswith(expected) and w.endswith(f"[calcidocs.{subtype}]")
+    ]
+    assert len(hits) == 1, stderr
