@@ -19,8 +19,99 @@ source_suffix = {".md": "markdown"}
 exclude_patterns = ["_build", "sources/*.txt"]
 root_doc = "index"
 
+# -- HTML ----------------------------------------------------------------------
+# Furo: a maintained theme made for reading long reference pages. It has a light
+# and a dark mode (and follows the system's choice), a sidebar that collapses
+# on phones, and an announcement bar we use for the disclaimer on every page.
+
 html_theme = "furo"
 html_title = "calcidocs: calcinosis cutis, cited"
+html_short_title = "calcidocs"
+html_copy_source = False
+html_show_sourcelink = False
+html_theme_options = {
+    "announcement": "Not medical advice: this site reports what its sources say. "
+    "See a doctor about any symptom.",
+    "navigation_with_keys": True,
+    "light_css_variables": {
+        "color-brand-primary": "#1f5f99",
+        "color-brand-content": "#1f5f99",
+        "color-announcement-background": "#7a2e00",
+        "color-announcement-text": "#ffffff",
+    },
+    "dark_css_variables": {
+        "color-brand-primary": "#7cb7f0",
+        "color-brand-content": "#7cb7f0",
+        "color-announcement-background": "#7a2e00",
+        "color-announcement-text": "#ffffff",
+    },
+}
+
+# -- PDF (LaTeX) ---------------------------------------------------------------
+# sphinx-build -b latex -c . docs _build/latex, then latexmk -pdf in that folder.
+# pdflatex with the TeX Gyre fonts (Debian: tex-gyre); soul (Debian:
+# texlive-plain-generic) for highlighted passages.
+
+latex_engine = "pdflatex"
+latex_documents = [
+    (root_doc, "calcidocs.tex", "Calcinosis cutis, cited", author, "manual"),
+]
+latex_show_urls = "footnote"
+latex_show_pagerefs = False
+latex_domain_indices = True
+latex_table_style = ["booktabs", "colorrows"]
+latex_elements = {
+    "papersize": "a4paper",
+    "pointsize": "11pt",
+    # Read on screen more than printed: no blank pages, one page layout.
+    "extraclassoptions": "openany,oneside",
+    "releasename": "",
+    "fncychap": r"\usepackage[Sonny]{fncychap}",
+    "sphinxsetup": "hmargin={2cm,2cm}, vmargin={2.5cm,2.5cm}, marginpar=1cm",
+    "passoptionstopackages": r"\PassOptionsToPackage{hyphens}{url}",
+    # The first toctree's caption would title the table of contents.
+    "tableofcontents": r"\renewcommand{\contentsname}{Contents}\sphinxtableofcontents"
+    r"\markboth{}{}",
+    "preamble": r"""
+\hypersetup{
+  bookmarksnumbered=true, bookmarksopen=true, bookmarksopenlevel=1,
+  pdfsubject={Calcinosis cutis: what five public sources say, every statement quoted},
+  pdfkeywords={calcinosis cutis, calcification, skin, ICD-10 L94.2},
+  pdflang={en},
+}
+% Table cells: ragged right, and long words may break.
+\AtBeginEnvironment{tabulary}{\raggedright\sloppy}
+\AtBeginEnvironment{longtable}{\sloppy}
+\newcommand{\calcidocsdisclaimer}{%
+  \noindent\fbox{\parbox{\dimexpr\linewidth-2\fboxsep-2\fboxrule\relax}{%
+    \textbf{Not medical advice.} This book gathers what five public sources say
+    about calcinosis cutis, each statement with a verbatim quote from its source.
+    It is not medical advice: see a doctor about any symptom.}}}
+% The disclaimer on the back of the title page, and in every page's footer.
+\newcommand{\sphinxbackoftitlepage}{%
+  \vspace*{\fill}\calcidocsdisclaimer\par
+  \medskip\noindent Every citation mark such as \textsf{[s004]} links to the
+  quoted passage, highlighted, in the sources appendix.\vspace*{\fill}}
+\makeatletter
+\fancypagestyle{normal}{%
+  \fancyhf{}%
+  \fancyfoot[R]{{\py@HeaderFamily\thepage}}%
+  \fancyfoot[L]{{\py@HeaderFamily\footnotesize Not medical advice}}%
+  \fancyhead[R]{{\py@HeaderFamily\@title}}%
+  \fancyhead[L]{{\py@HeaderFamily\nouppercase{\leftmark}}}%
+  \renewcommand{\headrulewidth}{0.4pt}%
+  \renewcommand{\footrulewidth}{0pt}%
+}
+\fancypagestyle{plain}{%
+  \fancyhf{}%
+  \fancyfoot[R]{{\py@HeaderFamily\thepage}}%
+  \fancyfoot[L]{{\py@HeaderFamily\footnotesize Not medical advice}}%
+  \renewcommand{\headrulewidth}{0pt}%
+  \renewcommand{\footrulewidth}{0pt}%
+}
+\makeatother
+""",
+}
 
 calcidocs_subtypes = {
     "dystrophic": "Dystrophic calcinosis cutis",
