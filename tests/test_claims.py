@@ -76,7 +76,7 @@ def test_claims_json_follows_the_contract(tmp_path: Path) -> None:
     assert set(data["sources"]["alpha"]) == {"file", "title", "sha256"}
     assert data["sources"]["alpha"]["file"] == "alpha.txt"
     ids = [c["id"] for c in data["claims"]]
-    assert ids == sorted(ids) == ["red-damage", "red-markup", "red-slow"]
+    assert ids == sorted(ids) == ["red-damage", "red-heals", "red-markup", "red-slow"]
     first = data["claims"][0]
     assert set(first) == {
         "id",

@@ -14,10 +14,14 @@ from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 
 from . import checks, claims_json, config, freshness, library, uncited
+from .aggregates import FillAggregates, aggregate
 from .claim import ClaimDirective
 from .domain import CalcidocsDomain, CalcidocsXRefRole
 from .editorial import EditorialDirective
-from .source_page import FillSourceText, SourceTextDirective, source_text
+from .lists import ClaimListDirective, DisagreementsDirective
+from .report import CitationReportDirective, SourceCoverageDirective
+from .source_page import SourceTextDirective
+from .tables import ComparisonTableDirective
 from .vocabulary import TermDirective, VocabularyDirective
 
 __version__ = "0.1.0"
@@ -59,15 +63,20 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_directive("topic", TermDirective)
     app.add_directive("vocabulary", VocabularyDirective)
     app.add_directive("source-text", SourceTextDirective)
+    app.add_directive("comparison-table", ComparisonTableDirective)
+    app.add_directive("claim-list", ClaimListDirective)
+    app.add_directive("disagreements", DisagreementsDirective)
+    app.add_directive("source-coverage", SourceCoverageDirective)
+    app.add_directive("citation-report", CitationReportDirective)
     app.add_node(
-        source_text,
+        aggregate,
         html=(_skip, None),
         latex=(_skip, None),
         text=(_skip, None),
         man=(_skip, None),
         texinfo=(_skip, None),
     )
-    app.add_post_transform(FillSourceText)
+    app.add_post_transform(FillAggregates)
     app.connect("env-before-read-docs", _load_library)
     app.connect("doctree-read", uncited.check_doctree)
     app.connect("doctree-read", freshness.collect_links)

@@ -29,6 +29,7 @@ from .library import library
 from .normalize import word_count
 from .problems import Check, Problem
 from .quotes import closest_passage, find_quote
+from .render import citation_mark, source_count, xref
 
 MAX_CITATIONS = 9
 ID_RE = re.compile(r"^[a-z0-9]+(?:[-_.][a-z0-9]+)*$")
@@ -265,43 +266,27 @@ def claim_status(citations: list[dict[str, Any]]) -> str:
     return "verified"
 
 
-def citation_mark(claim_id: str, citation: dict[str, Any]) -> nodes.Node:
-    """A superscript mark ``[key]`` linking to the quoted passage."""
-    label = nodes.inline("", f"[{citation['source']}]", classes=["calcidocs-cite"])
-    if not claim_id or not citation["found"]:
-        label["classes"].append("calcidocs-cite-broken")
-        return nodes.superscript("", "", label)
-    xref = addnodes.pending_xref(
-        "",
-        label,
-        refdomain="calcidocs",
-        reftype="quote",
-        reftarget=f"{claim_id}#{citation['number']}",
-        refexplicit=True,
-        refwarn=False,
-    )
-    return nodes.superscript("", "", xref)
-
-
 def meta_line(claim: dict[str, Any]) -> nodes.paragraph:
-    """Subtypes, topics and status of a claim, as a line of cross-references."""
+    """Subtypes, topics, disputes and status of a claim, as a line of cross-references."""
     para = nodes.paragraph(classes=["calcidocs-meta"])
-    for kind, names in (("subtype", claim["subtypes"]), ("topic", claim["topics"])):
+    for kind, names in (
+        ("subtype", claim["subtypes"]),
+        ("topic", claim["topics"]),
+        ("claim", claim["disputes"]),
+    ):
         if not names:
             continue
-        para += nodes.inline("", f"{kind.capitalize()}: ", classes=["calcidocs-meta-key"])
+        key = "Disputes" if kind == "claim" else kind.capitalize()
+        para += nodes.inline("", f"{key}: ", classes=["calcidocs-meta-key"])
         for index, name in enumerate(names):
             if index:
                 para += nodes.Text(", ")
-            para += addnodes.pending_xref(
-                "",
-                nodes.inline("", name),
-                refdomain="calcidocs",
-                reftype=kind,
-                reftarget=name,
-                refexplicit=False,
-                refwarn=False,
-            )
+            para += xref(kind, name, nodes.inline("", name), explicit=False)
+        para += nodes.Text(" \u00b7 ")
+    if source_count(claim) == 1:
+        para += nodes.inline(
+            "", "one source", classes=["calcidocs-flag", "calcidocs-single-source"]
+        )
         para += nodes.Text(" \u00b7 ")
     para += nodes.inline(
         "", claim["status"], classes=["calcidocs-status", f"calcidocs-status-{claim['status']}"]

@@ -1,0 +1,151 @@
+"""The reviewer's views: source coverage, the citation report, the check summary."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any, ClassVar
+
+from docutils import nodes
+from sphinx.environment import BuildEnvironment
+
+from .aggregates import AggregateDirective, aggregate, renderer
+from .checks import all_problems
+from .claim import STATUSES
+from .coverage import Coverage, coverage
+from .domain import CalcidocsDomain
+from .library import library
+from .render import claim_line, simple_table, source_count, xref
+
+
+def status_counts(env: BuildEnvironment) -> dict[str, int]:
+    """Claims by status, counted as ``claims.json`` lists them."""
+    domain = env.domains["calcidocs"]
+    assert isinstance(domain, CalcidocsDomain)
+    counts = Counter(c["status"] for c in domain.index.all_claims)
+    return {status: counts.get(status, 0) for status in STATUSES}
+
+
+def coverages(env: BuildEnvironment) -> list[Coverage]:
+    """The coverage of every source of the manifest (and of every cited file)."""
+    domain = env.domains["calcidocs"]
+    assert isinstance(domain, CalcidocsDomain)
+    claims = domain.index.all_claims
+    min_words = env.config.calcidocs_min_quote_words
+    sources = library(env)
+    keys = sorted(
+        set(sources.by_key)
+        | {c["source"] for claim in claims for c in claim["citations"] if c["found"]}
+    )
+    result = []
+    for key in keys:
+        source, _ = sources.lookup(key)
+        if source is not None and source.text is not None:
+            result.append(coverage(source, claims, min_words))
+    return result
+
+
+def summary_lines(env: BuildEnvironment) -> list[str]:
+    """The check's closing summary: claims by status, coverage per source, problems."""
+    counts = status_counts(env)
+    total = sum(counts.values())
+    lines = [f"claims: {total} ({', '.join(f'{n} {s}' for s, n in counts.items())})"]
+    for cover in coverages(env):
+        lines.append(
+            f"source {cover.key}: {len(cover.claims)} claims cite it; "
+            f"{cover.quoted} of {len(cover.counted)} sentences quoted ({cover.share:.0%})"
+        )
+    checks = [p.check for p in all_problems(env)] + ["source"] * len(library(env).problems)
+    detail = ", ".join(f"{n} {c}" for c, n in sorted(Counter(checks).items()))
+    lines.append(f"problems: {len(checks)}" + (f" ({detail})" if detail else ""))
+    return lines
+
+
+class SourceCoverageDirective(AggregateDirective):
+    """``{source-coverage}``: per source, the claims citing it and the share quoted."""
+
+    kind = "source-coverage"
+    option_spec: ClassVar[dict[str, Any]] = {}
+
+
+@renderer("source-coverage")
+def render_coverage(env: BuildEnvironment, node: aggregate) -> list[nodes.Node]:
+    docname = node["docname"]
+    rows: list[list[nodes.Node | str]] = []
+    for cover in coverages(env):
+        source = nodes.paragraph(
+            "", "", xref("source", cover.key, nodes.inline("", cover.key), docname)
+        )
+        rows.append(
+            [
+                source,
+                str(len(cover.claims)),
+                f"{cover.quoted} of {len(cover.counted)}",
+                f"{cover.share:.0%}",
+            ]
+        )
+    caption = node["options"].get("caption") or "Source coverage"
+    return [
+        simple_table(
+            caption,
+            ["Source", "Claims citing it", "Sentences quoted", "Share"],
+            rows,
+            [25, 25, 30, 20],
+            classes=("calcidocs-coverage",),
+        )
+    ]
+
+
+class CitationReportDirective(AggregateDirective):
+    """``{citation-report}``: claims by status, every problem, single-source claims."""
+
+    kind = "citation-report"
+    option_spec: ClassVar[dict[str, Any]] = {}
+
+
+@renderer("citation-report")
+def render_report(env: BuildEnvironment, node: aggregate) -> list[nodes.Node]:
+    domain = env.domains["calcidocs"]
+    assert isinstance(domain, CalcidocsDomain)
+    docname = node["docname"]
+    counts = status_counts(env)
+    result: list[nodes.Node] = [
+        simple_table(
+            "Claims by status",
+            ["Status", "Claims"],
+            [[status, str(count)] for status, count in counts.items()]
+            + [["total", str(sum(counts.values()))]],
+            [60, 40],
+            classes=("calcidocs-status-counts",),
+        )
+    ]
+    problems: list[list[nodes.Node | str]] = [
+        [f"{p.docname}:{p.line}", f"calcidocs.{p.check}", p.message] for p in all_problems(env)
+    ]
+    problems += [
+        [p.location.rsplit("/", 1)[-1], "calcidocs.source", p.message]
+        for p in library(env).problems
+    ]
+    result.append(nodes.rubric("", "Problems"))
+    if problems:
+        result.append(
+            simple_table(
+                "Every problem, with its location",
+                ["Where", "Check", "What"],
+                problems,
+                [25, 20, 55],
+            )
+        )
+    else:
+        result.append(
+            nodes.paragraph(
+                "", "No problems: every citation checks out.", classes=["calcidocs-empty"]
+            )
+        )
+    single = [c for c in domain.index.all_claims if source_count(c) == 1]
+    result.append(nodes.rubric("", f"Claims only one source supports ({len(single)})"))
+    if single:
+        items = nodes.bullet_list(classes=["calcidocs-claim-list"])
+        for claim in single:
+            items += nodes.list_item("", nodes.paragraph("", "", *claim_line(claim, docname)))
+        result.append(items)
+    return result

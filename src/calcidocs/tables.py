@@ -1,0 +1,111 @@
+"""The comparison table: rows are subtypes, columns are topics, cells are claims."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+from docutils import nodes
+from docutils.parsers.rst import directives
+from sphinx.environment import BuildEnvironment
+
+from .aggregates import AggregateDirective, aggregate, renderer
+from .claim import split_names
+from .domain import CalcidocsDomain
+from .problems import Check, Problem
+from .render import claim_line, simple_table, xref
+
+EMPTY_CELL = "No source covers this."
+
+
+def disputed_by(domain: CalcidocsDomain) -> dict[str, list[str]]:
+    """claim id -> ids of the claims that dispute it (both directions)."""
+    found: dict[str, set[str]] = defaultdict(set)
+    for claim in domain.index.claims.values():
+        for other in claim["disputes"]:
+            if other in domain.index.claims:
+                found[other].add(claim["id"])
+                found[claim["id"]].add(other)
+    return {key: sorted(value) for key, value in found.items()}
+
+
+class ComparisonTableDirective(AggregateDirective):
+    """``{comparison-table} Caption`` with optional ``:subtypes:`` and ``:topics:``."""
+
+    kind = "comparison-table"
+    option_spec = {
+        "subtypes": directives.unchanged,
+        "topics": directives.unchanged,
+        "short": directives.flag,
+    }
+
+    def run(self) -> list[nodes.Node]:
+        domain = self.env.domains["calcidocs"]
+        assert isinstance(domain, CalcidocsDomain)
+        options: dict[str, Any] = {"caption": self.arguments[0] if self.arguments else ""}
+        for kind in ("subtype", "topic"):
+            vocabulary = getattr(self.config, f"calcidocs_{kind}s")
+            names = split_names(self.options.get(f"{kind}s"))
+            for name in names:
+                if name not in vocabulary:
+                    domain.add_problem(
+                        Problem(
+                            self.env.docname,
+                            self.lineno,
+                            Check.VOCAB.value,
+                            f"comparison table: unknown {kind} {name!r}",
+                        )
+                    )
+            options[f"{kind}s"] = [n for n in names if n in vocabulary] or list(vocabulary)
+        options["short"] = "short" in self.options
+        return [self.placeholder(**options)]
+
+
+@renderer("comparison-table")
+def render_comparison(env: BuildEnvironment, node: aggregate) -> list[nodes.Node]:
+    domain = env.domains["calcidocs"]
+    assert isinstance(domain, CalcidocsDomain)
+    options = node["options"]
+    docname = node["docname"]
+    subtypes, topics = options["subtypes"], options["topics"]
+    cells: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
+    for claim in domain.index.claims.values():
+        for subtype in claim["subtypes"]:
+            for topic in claim["topics"]:
+                cells[(subtype, topic)].append(claim)
+    disputes = disputed_by(domain)
+    subtype_titles = env.config.calcidocs_subtypes
+    topic_titles = env.config.calcidocs_topics
+    rows: list[list[nodes.Node | str]] = []
+    for subtype in subtypes:
+        row: list[nodes.Node | str] = [
+            nodes.paragraph(
+                "", "", xref("subtype", subtype, nodes.inline("", subtype_titles[subtype]), docname)
+            )
+        ]
+        for topic in topics:
+            claims = sorted(cells.get((subtype, topic), []), key=lambda c: c["id"])
+            if not claims:
+                row.append(nodes.paragraph("", EMPTY_CELL, classes=["calcidocs-empty"]))
+                continue
+            items = nodes.bullet_list(classes=["calcidocs-cell"])
+            for claim in claims:
+                items += nodes.list_item(
+                    "",
+                    nodes.paragraph(
+                        "",
+                        "",
+                        *claim_line(
+                            claim,
+                            docname,
+                            short=options["short"],
+                            disputed_by=disputes.get(claim["id"]),
+                        ),
+                    ),
+                )
+            row.append(items)
+        rows.append(row)
+    caption = options["caption"] or "Subtypes compared by topic"
+    header = ["Subtype", *(topic_titles[t] for t in topics)]
+    widths = [14] + [max(12, 86 // max(1, len(topics)))] * len(topics)
+    return [simple_table(caption, header, rows, widths, classes=("calcidocs-comparison",))]
