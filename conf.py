@@ -16,7 +16,7 @@ language = "en"
 extensions = ["myst_parser", "sphinx_design", "calcidocs"]
 myst_enable_extensions = ["colon_fence", "deflist"]
 source_suffix = {".md": "markdown"}
-exclude_patterns = ["_build", "sources/*.txt"]
+exclude_patterns = ["_build", "sources/*.txt", "snippets/*"]
 root_doc = "index"
 
 # -- HTML ----------------------------------------------------------------------

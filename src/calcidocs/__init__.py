@@ -19,6 +19,7 @@ from .claim import ClaimDirective
 from .domain import CalcidocsDomain, CalcidocsXRefRole
 from .editorial import EditorialDirective
 from .lists import ClaimListDirective, DisagreementsDirective
+from .reference import ReferenceDirective
 from .report import CitationReportDirective, SourceCoverageDirective
 from .source_page import SourceTextDirective
 from .tables import ComparisonTableDirective
@@ -68,6 +69,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_directive("disagreements", DisagreementsDirective)
     app.add_directive("source-coverage", SourceCoverageDirective)
     app.add_directive("citation-report", CitationReportDirective)
+    app.add_directive("calcidocs-reference", ReferenceDirective)
     app.add_node(
         aggregate,
         html=(_skip, None),

@@ -30,6 +30,10 @@ class Check(StrEnum):
     def help(self) -> str:
         return _HELP[self]
 
+    @property
+    def fix(self) -> str:
+        return _FIX[self]
+
 
 _HELP = {
     Check.UNCITED: "a claim cites no source; a content paragraph has no citation",
@@ -40,6 +44,20 @@ _HELP = {
     Check.ID: "a claim without id, a duplicate or malformed id",
     Check.VOCAB: "an unknown subtype or topic",
     Check.REF: "a cross-reference that resolves to nothing",
+}
+
+
+_FIX = {
+    Check.UNCITED: "add :source: and :quote: to the claim; make the paragraph a claim, cite "
+    "a source inline with {source}, or put it in an {editorial} block",
+    Check.SOURCE: "use a key of docs/sources/manifest.toml or a file inside docs/sources/; "
+    "keep sources UTF-8 text; after editing a source on purpose, update its sha256",
+    Check.QUOTE: "copy the words from the source page (the warning shows the closest "
+    "passage); quote enough words to mean something; give every citation a :quote:",
+    Check.ID: "give the claim an :id: of lower-case letters, digits and '-', unique in the project",
+    Check.VOCAB: "use a name of calcidocs_subtypes or calcidocs_topics in conf.py, or "
+    "declare the new term there",
+    Check.REF: "fix the name in the role or in :disputes:, or create the target",
 }
 
 

@@ -1,0 +1,54 @@
+"""The authoring guide's examples are test cases: each builds as the guide says.
+
+Every file of ``docs/snippets/`` is built on a subtype page of a small project
+with the site's own ``conf.py`` and sources. A ``warning-SUBTYPE.md`` snippet
+must give exactly one ``calcidocs.SUBTYPE`` warning; every other snippet none.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO, build
+
+SNIPPETS = sorted((REPO / "docs" / "snippets").glob("*.md"))
+
+
+def _project(tmp_path: Path, snippet: Path) -> Path:
+    root = tmp_path / "project"
+    shutil.copytree(REPO / "docs" / "sources", root / "sources")
+    shutil.copy(REPO / "conf.py", root / "conf.py")
+    (root / "subtypes").mkdir()
+    (root / "subtypes" / "snippet.md").write_text(
+        "# Snippet\n\n" + snippet.read_text(encoding="utf-8"), encoding="utf-8"
+    )
+    (root / "vocabulary.md").write_text("# Vocabulary\n\n```{vocabulary}\n```\n", "utf-8")
+    (root / "index.md").write_text(
+        "# Snippets\n\n```{toctree}\nsubtypes/snippet\nsources/index\nvocabulary\n```\n",
+        encoding="utf-8",
+    )
+    return root
+
+
+@pytest.mark.parametrize("snippet", SNIPPETS, ids=[s.stem for s in SNIPPETS])
+def test_snippet_builds_as_documented(tmp_path: Path, snippet: Path) -> None:
+    result = build(_project(tmp_path, snippet))
+    warnings = result.warning_list()
+    if snippet.stem.startswith("warning-"):
+        subtype = snippet.stem.removeprefix("warning-")
+        assert [w["type"] for w in warnings] == [f"calcidocs.{subtype}"], result.warnings
+        assert warnings[0]["file"] == ["subtypes", "snippet.md"]
+    else:
+        assert result.warnings == ""
+        claims = result.claims_json()["claims"]
+        assert all(c["status"] == "verified" for c in claims)
+
+
+def test_every_warning_subtype_has_a_snippet() -> None:
+    from calcidocs.problems import Check
+
+    names = {s.stem for s in SNIPPETS}
+    assert {f"warning-{check.value}" for check in Check} <= names
