@@ -10,6 +10,7 @@ from docutils import nodes
 from sphinx.util.docutils import SphinxDirective
 
 from .config import OPTIONS
+from .domain import CalcidocsDomain
 from .problems import Check, Problem
 from .render import simple_table
 
@@ -39,8 +40,9 @@ class ReferenceDirective(SphinxDirective):
             )
         else:
             domain = self.env.domains["calcidocs"]
+            assert isinstance(domain, CalcidocsDomain)
             domain.add_problem(
-                Problem(  # type: ignore[attr-defined]
+                Problem(
                     self.env.docname,
                     self.lineno,
                     Check.REF.value,
