@@ -137,5 +137,10 @@ calcidocs_topics = {
     "complications": "Complications",
     "prevention": "Prevention",
     "prognosis": "Prognosis",
+    # Aspects that the comparison of subtypes uses as columns, beside the topics.
+    "mechanism": "Mechanism",
+    "serum": "Serum calcium and phosphate",
+    "setting": "Typical setting and associated conditions",
+    "examples": "Examples",
 }
 calcidocs_content_pages = ["subtypes/*", "topics/*"]
