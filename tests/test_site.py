@@ -145,3 +145,64 @@ def test_each_mistake_fails_the_check_at_its_line(
         if w.startswith(expected) and w.endswith(f"[calcidocs.{subtype}]")
     ]
     assert len(hits) == 1, stderr
+
+
+def _soup(out: Path, page: str):  # type: ignore[no-untyped-def]
+    from bs4 import BeautifulSoup
+
+    return BeautifulSoup((out / f"{page}.html").read_text(encoding="utf-8"), "html.parser")
+
+
+def _captioned(page, caption: str):  # type: ignore[no-untyped-def]
+    for table in page.find_all("table"):
+        if table.caption and caption in table.caption.get_text():
+            return table
+    raise AssertionError(f"no table captioned {caption!r}")
+
+
+def test_the_main_types_are_compared_in_a_table(site_build: tuple[Path, int, str]) -> None:
+    out, _, _ = site_build
+    table = _captioned(_soup(out, "subtypes/index"), "The main types of calcinosis cutis")
+    rows = [r.find("th").get_text(strip=True) for r in table.tbody.find_all("tr")]
+    assert rows == [
+        "Dystrophic calcinosis cutis",
+        "Metastatic calcinosis cutis",
+        "Idiopathic calcinosis cutis",
+        "Iatrogenic calcinosis cutis",
+    ]
+    assert table.find("a", href=lambda h: h and "#quote-" in h), "cells link to passages"
+
+
+def test_every_source_sentence_is_quoted(site_build: tuple[Path, int, str]) -> None:
+    out, _, _ = site_build
+    table = _captioned(_soup(out, "review"), "Source coverage")
+    shares = {
+        r.find("th").get_text(strip=True): r.find_all("td")[-1].get_text(strip=True)
+        for r in table.tbody.find_all("tr")
+    }
+    assert shares == dict.fromkeys(["s000", "s001", "s002", "s003", "s004"], "100%")
+
+
+DISAGREEMENTS = [
+    ("topic-symptoms-painless", "topic-symptoms-pain"),
+    ("meta-four-types", "meta-three-types"),
+    ("topic-course-chronic", "topic-course-may-resolve"),
+    ("topic-treat-only-drugs", "topic-treat-medications"),
+    ("topic-diag-clinical-picture", "topic-diag-tests"),
+    ("topic-symptoms-skin-normal", "topic-symptoms-skin-discoloured"),
+    ("topic-def-aka-scleroderma", "scleroderma-complication"),
+]
+
+
+def test_each_disagreement_is_shown_side_by_side(site_build: tuple[Path, int, str]) -> None:
+    out, _, _ = site_build
+    table = _captioned(_soup(out, "disagreements"), "dispute each other")
+    pairs = set()
+    for row in table.tbody.find_all("tr"):
+        sides = []
+        for cell in row.find_all("td"):
+            link = cell.find("a", href=lambda h: h and "#claim-" in h)
+            sides.append(link["href"].rsplit("#claim-", 1)[1])
+        pairs.add(frozenset(sides))
+    for one, two in DISAGREEMENTS:
+        assert frozenset((one, two)) in pairs, (one, two)
