@@ -62,8 +62,12 @@ def claim_sort_key(claim: dict[str, Any]) -> tuple[str, str, int]:
 class CalcidocsXRefRole(XRefRole):
     """A cross-reference role that also records itself for the ``ref`` check.
 
-    Registered both as ``calcidocs:NAME`` and as plain ``NAME``.
+    Registered both as ``calcidocs:NAME`` and as plain ``NAME``. The link text
+    is plain text (not code), like a word of the sentence it stands in.
     """
+
+    def __init__(self) -> None:
+        super().__init__(innernodeclass=nodes.inline)
 
     def run(self) -> tuple[list[nodes.Node], list[nodes.system_message]]:
         if ":" not in self.name:
