@@ -94,18 +94,25 @@ class ClaimIndex(Index):
     def generate(
         self, docnames: Iterable[str] | None = None
     ) -> tuple[list[tuple[str, list[IndexEntry]]], bool]:
+        from .claim import ID_RE  # the claim module imports this one
+
         domain = self.domain
         assert isinstance(domain, CalcidocsDomain)
         titles = domain.env.config.calcidocs_subtypes
         groups: dict[str, list[IndexEntry]] = {}
         wanted = set(docnames) if docnames is not None else None
         for claim in domain.index.all_claims:
-            if not claim["id"] or (wanted is not None and claim["docname"] not in wanted):
+            # Sphinx's index template inserts group names and anchors unescaped:
+            # only declared subtypes and well-formed ids (the claims with an anchor)
+            if not ID_RE.match(claim["id"]) or (
+                wanted is not None and claim["docname"] not in wanted
+            ):
                 continue
             if domain.index.claims.get(claim["id"]) is not claim:
                 continue
-            for subtype in claim["subtypes"] or [""]:
-                group = titles.get(subtype, subtype) if subtype else "(no subtype)"
+            known = [s for s in claim["subtypes"] if s in titles]
+            for subtype in known or [""]:
+                group = titles[subtype] if subtype else "(no subtype)"
                 groups.setdefault(group, []).append(
                     IndexEntry(
                         claim["text"],
@@ -353,7 +360,11 @@ class CalcidocsDomain(Domain):
         for (kind, name), (docname, anchor) in sorted(self.index.terms.items()):
             vocabulary = config.calcidocs_subtypes if kind == "subtype" else config.calcidocs_topics
             yield name, vocabulary.get(name, name), kind, docname, anchor, 1
+        from .claim import ID_RE
+
         for claim_id, claim in sorted(self.index.claims.items()):
+            if not ID_RE.match(claim_id):
+                continue  # a malformed id has no anchor (and may break objects.inv)
             yield claim_id, claim["text"], "claim", claim["docname"], claim_anchor(claim_id), 1
         for key, docname in sorted(self.index.source_pages.items()):
             yield key, key, "source", docname, source_anchor(key), 1
