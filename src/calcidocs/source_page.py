@@ -71,19 +71,38 @@ def render_text(
     anchored: set[str] = set()
     blocks: list[nodes.Node] = []
     position = 0
+    # each line looks only at the spans that reach into it (linear, not lines x spans)
+    by_start = sorted(range(len(passages)), key=lambda i: passages[i][1]["start"])
+    sentences = sorted(unquoted)
+    next_passage = next_sentence = 0
+    open_indices: list[int] = []
+    open_sentences: list[tuple[int, int]] = []
     for raw_line in text.splitlines(keepends=True):
         line_start = position
         line_end = position + len(raw_line.rstrip("\r\n"))
         position += len(raw_line)
+        open_indices = [i for i in open_indices if passages[i][1]["end"] > line_start]
+        while next_passage < len(by_start):
+            index = by_start[next_passage]
+            if passages[index][1]["start"] >= line_end:
+                break
+            open_indices.append(index)
+            next_passage += 1
+        open_indices.sort()
+        open_passages = [passages[i] for i in open_indices]
+        open_sentences = [(s, e) for s, e in open_sentences if e > line_start]
+        while next_sentence < len(sentences) and sentences[next_sentence][0] < line_end:
+            open_sentences.append(sentences[next_sentence])
+            next_sentence += 1
         if not text[line_start:line_end].strip():
             continue
         cuts = {line_start, line_end}
-        for start, end in [(c["start"], c["end"]) for _, c, _ in passages] + unquoted:
+        for start, end in [(c["start"], c["end"]) for _, c, _ in open_passages] + open_sentences:
             cuts.update(cut for cut in (start, end) if line_start < cut < line_end)
         para = nodes.paragraph(classes=["calcidocs-source-line"])
         for start, end in itertools.pairwise(sorted(cuts)):
-            covering = [p for p in passages if p[1]["start"] <= start and end <= p[1]["end"]]
-            open_sentence = any(s <= start and end <= e for s, e in unquoted)
+            covering = [p for p in open_passages if p[1]["start"] <= start and end <= p[1]["end"]]
+            open_sentence = any(s <= start and end <= e for s, e in open_sentences)
             piece = text[start:end]
             if not covering and not open_sentence:
                 para += nodes.Text(piece)
