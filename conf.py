@@ -79,9 +79,10 @@ latex_elements = {
   pdfkeywords={calcinosis cutis, calcification, skin, ICD-10 L94.2},
   pdflang={en},
 }
-% Table cells: ragged right, and long words may break.
-\AtBeginEnvironment{tabulary}{\raggedright\sloppy}
-\AtBeginEnvironment{longtable}{\sloppy}
+% Table cells: ragged right (calcidocs.sty), long words may break.
+\AtBeginEnvironment{tabulary}{\calcidocsRaggedCells}
+\AtBeginEnvironment{longtable}{\calcidocsRaggedCells}
+\AtBeginEnvironment{tabular}{\calcidocsRaggedCells}
 \newcommand{\calcidocsdisclaimer}{%
   \noindent\fbox{\parbox{\dimexpr\linewidth-2\fboxsep-2\fboxrule\relax}{%
     \textbf{Not medical advice.} This book gathers what five public sources say
