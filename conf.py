@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -28,6 +29,8 @@ html_theme = "furo"
 html_title = "calcidocs: calcinosis cutis, cited"
 html_short_title = "calcidocs"
 html_copy_source = False
+# Read the Docs gives each version its address; canonical links use it.
+html_baseurl = os.environ.get("READTHEDOCS_CANONICAL_URL", "")
 html_show_sourcelink = False
 html_theme_options = {
     "announcement": "Not medical advice: this site reports what its sources say. "
