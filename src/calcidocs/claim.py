@@ -34,6 +34,7 @@ from .render import citation_mark, source_count, xref
 MAX_CITATIONS = 9
 ID_RE = re.compile(r"^[a-z0-9]+(?:[-_.][a-z0-9]+)*$")
 STATUSES = ("verified", "unverified", "uncited", "broken")
+SHOWN_ID_CHARS = 60  # the longest id a warning shows in full
 
 
 def citation_keys(number: int) -> tuple[str, str]:
@@ -103,7 +104,7 @@ class ClaimDirective(SphinxDirective):
         config = self.config
         text = " ".join((self.arguments[0] if self.arguments else "").split())
         claim_id = (self.options.get("id") or "").strip()
-        shown_id = claim_id or "(no id)"
+        shown_id = shown(claim_id)
         if not text:
             self.problem(Check.ID, f"claim {shown_id} has no statement")
         if not claim_id:
@@ -111,7 +112,7 @@ class ClaimDirective(SphinxDirective):
         elif not ID_RE.match(claim_id):
             self.problem(
                 Check.ID,
-                f"malformed claim id {claim_id!r}: use lower-case letters and digits "
+                f"malformed claim id {shown_id}: use lower-case letters and digits "
                 "joined by '-', '_' or '.'",
                 "id",
             )
@@ -253,6 +254,17 @@ class ClaimDirective(SphinxDirective):
             for s in claim["subtypes"]
         ]
         return [addnodes.index(entries=entries), container]
+
+
+def shown(claim_id: str) -> str:
+    """A claim id as a warning shows it: as is when well formed, else quoted and cut short."""
+    if not claim_id:
+        return "(no id)"
+    if ID_RE.match(claim_id) and len(claim_id) <= SHOWN_ID_CHARS:
+        return claim_id
+    if len(claim_id) > SHOWN_ID_CHARS:
+        claim_id = claim_id[: SHOWN_ID_CHARS - 1] + "\u2026"
+    return repr(claim_id)
 
 
 def claim_status(citations: list[dict[str, Any]]) -> str:

@@ -8,6 +8,7 @@ environment and reported on every build, not only when the document is read.
 
 from __future__ import annotations
 
+import unicodedata
 from enum import StrEnum
 from typing import NamedTuple
 
@@ -70,11 +71,30 @@ class Problem(NamedTuple):
     message: str
 
 
+#: The longest warning message (a longer one is cut short).
+MAX_MESSAGE_CHARS = 1000
+#: Characters that reorder or hide text on a terminal.
+_BIDI = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+def printable(message: str) -> str:
+    """``message`` fit for a reviewer's terminal: control characters, line separators
+    and bidirectional overrides escaped (``\\x1b``), at most :data:`MAX_MESSAGE_CHARS`."""
+    if len(message) > MAX_MESSAGE_CHARS:
+        message = message[: MAX_MESSAGE_CHARS - 1] + "\u2026"
+    return "".join(
+        char.encode("unicode_escape").decode("ascii")
+        if unicodedata.category(char) in ("Cc", "Zl", "Zp") or char in _BIDI
+        else char
+        for char in message
+    )
+
+
 def emit(problem: Problem, location: str | tuple[str, int]) -> None:
     """Report ``problem`` as a typed Sphinx warning at ``location``."""
     logger.warning(
         "%s",
-        problem.message,
+        printable(problem.message),
         type="calcidocs",
         subtype=problem.check,
         location=location,
