@@ -11,6 +11,7 @@ from typing import Any
 from docutils import nodes
 from sphinx.addnodes import pending_xref
 from sphinx.application import Sphinx
+from sphinx.config import Config
 from sphinx.environment import BuildEnvironment
 
 from . import checks, claims_json, config, freshness, library, uncited
@@ -32,6 +33,24 @@ STATIC = Path(__file__).parent / "static"
 
 def _load_library(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
     library.load(env)
+
+
+#: The Markdown rules that pass HTML through (markdown-it names).
+RAW_HTML_SYNTAX = ("html_block", "html_inline")
+
+
+def _refuse_raw_html(app: Sphinx, config: Config) -> None:
+    """Unless ``calcidocs_raw_markup``, MyST shows HTML written in a page as text."""
+    if config.calcidocs_raw_markup or "myst_disable_syntax" not in config:
+        return
+    disabled = list(config.myst_disable_syntax)
+    config.myst_disable_syntax = disabled + [r for r in RAW_HTML_SYNTAX if r not in disabled]
+
+
+def _refuse_raw_directive(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
+    """Unless ``calcidocs_raw_markup``, the ``raw`` directive and role are disabled."""
+    if not app.config.calcidocs_raw_markup:
+        env.settings["raw_enabled"] = False
 
 
 def _quiet_missing_reference(
@@ -79,6 +98,8 @@ def setup(app: Sphinx) -> dict[str, Any]:
         texinfo=(_skip, None),
     )
     app.add_post_transform(FillAggregates)
+    app.connect("config-inited", _refuse_raw_html)
+    app.connect("env-before-read-docs", _refuse_raw_directive)
     app.connect("env-before-read-docs", _load_library)
     app.connect("doctree-read", uncited.check_doctree)
     app.connect("doctree-read", freshness.collect_links)

@@ -72,6 +72,14 @@ OPTIONS: tuple[Option, ...] = (
         "The largest source file, in bytes, that the build reads.",
     ),
     Option(
+        "calcidocs_raw_markup",
+        False,
+        (bool,),
+        "Whether pages may insert raw markup (HTML in Markdown, the ``raw`` directive "
+        "and role). Off, a page cannot inject markup into the site: HTML written in a "
+        "page shows as text.",
+    ),
+    Option(
         "calcidocs_claims_json",
         "claims.json",
         (str, type(None)),
