@@ -298,6 +298,8 @@ def test_pages_fit_the_screen(
         if not path.name.startswith(("genindex", "search", "calcidocs-"))
     )
     assert PAGE in pages
+    tables: str | None = None  # the page with the table of the most columns
+    most = 0
     for name in pages:
         page.goto(f"{server}/{name}")
         overflow = page.evaluate(
@@ -313,8 +315,31 @@ def test_pages_fit_the_screen(
                 ".map(c => c.getBoundingClientRect().width), 1e9)"
             )
             assert narrowest >= 60, f"{name}: a table cell squeezed to {narrowest}px"
+            columns = wrapper.evaluate("w => w.querySelector('tr')?.children.length ?? 0")
+            if columns > most:
+                tables, most = name, columns
     page.goto(f"{server}/{PAGE}")
     page.screenshot(path=str(shots / f"dystrophic-{width}.png"), full_page=False)
+    if tables is not None:
+        page.goto(f"{server}/{tables}")
+        widest = (
+            page.locator(".table-wrapper")
+            .filter(has=page.locator(f"tr:first-child > :nth-child({most})"))
+            .first
+        )
+        widest.scroll_into_view_if_needed()
+        page.evaluate(_SETTLE)
+        page.screenshot(path=str(shots / f"table-{width}.png"), full_page=False)
+        if widest.evaluate("w => w.scrollWidth > w.clientWidth"):
+            # Scrolled sideways, the row headers stay in view.
+            header = widest.locator("tbody th").first
+            before = header.bounding_box() if header.count() else None
+            widest.evaluate("w => { w.scrollLeft = w.scrollWidth; }")
+            page.evaluate(_SETTLE)
+            assert widest.evaluate("w => w.scrollLeft") > 0
+            if before is not None:
+                assert abs(header.bounding_box()["x"] - before["x"]) <= 1
+            page.screenshot(path=str(shots / f"table-{width}-scrolled.png"), full_page=False)
     page.close()
 
 
