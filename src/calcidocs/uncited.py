@@ -28,8 +28,8 @@ def is_content_page(docname: str, patterns: list[str]) -> bool:
 def _exempt(node: nodes.Node) -> bool:
     parent = node.parent
     while parent is not None:
-        if isinstance(parent, addnodes.seealso):
-            return True
+        if isinstance(parent, addnodes.seealso | nodes.system_message):
+            return True  # a "see also" box, or a parser's own error message
         if isinstance(parent, nodes.Element) and any(
             cls in parent.get("classes", []) for cls in EXEMPT_CLASSES
         ):
