@@ -123,6 +123,7 @@ def build_pdf(srcdir: Path, confdir: Path, out: Path, texname: str) -> Book:
     """Sphinx's LaTeX builder, then latexmk, then the PDF read back."""
     from pypdf import PdfReader
     from sphinx.application import Sphinx
+    from sphinx.util.docutils import docutils_namespace
 
     for tool in ("latexmk", "pdftotext"):
         assert shutil.which(tool), f"{tool} is missing (see the README for the Debian packages)"
@@ -142,18 +143,21 @@ def build_pdf(srcdir: Path, confdir: Path, out: Path, texname: str) -> Book:
 
     seconds: dict[str, float] = {}
     start = time.perf_counter()
-    app = Sphinx(
-        str(srcdir),
-        str(confdir),
-        str(out),
-        str(out / ".doctrees"),
-        "latex",
-        status=StringIO(),
-        warning=StringIO(),
-        freshenv=True,
-    )
-    app.connect("doctree-resolved", collect_tables)
-    app.build()
+    # docutils_namespace: the extensions' directives, roles and nodes are
+    # registered for this build only, not for the tests that follow it.
+    with docutils_namespace():
+        app = Sphinx(
+            str(srcdir),
+            str(confdir),
+            str(out),
+            str(out / ".doctrees"),
+            "latex",
+            status=StringIO(),
+            warning=StringIO(),
+            freshenv=True,
+        )
+        app.connect("doctree-resolved", collect_tables)
+        app.build()
     assert app.statuscode == 0
     seconds["sphinx"] = time.perf_counter() - start
 
