@@ -63,9 +63,9 @@ class LatexAnchors(SphinxPostTransform):
 
     def run(self, **kwargs: Any) -> None:
         _adopt_children(self.document)
-        for node in list(self.document.findall(_element_with_ids)):
+        for node in list(self.document.findall(nodes.Element)):
             parent = node.parent
-            if parent is None:
+            if not isinstance(node, _UNANCHORED) or not node["ids"] or parent is None:
                 continue
             target = nodes.target("", "", ids=list(node["ids"]))
             if isinstance(node, nodes.container):
@@ -73,10 +73,6 @@ class LatexAnchors(SphinxPostTransform):
                 node.insert(0, target)
             else:
                 parent.insert(parent.index(node), target)
-
-
-def _element_with_ids(node: nodes.Node) -> bool:
-    return isinstance(node, _UNANCHORED) and bool(node["ids"])  # type: ignore[index]
 
 
 class HoistToctrees(SphinxPostTransform):
@@ -92,26 +88,28 @@ class HoistToctrees(SphinxPostTransform):
 
     def run(self, **kwargs: Any) -> None:
         _adopt_children(self.document)
-        for wrapper in list(self.document.findall(_toctree_wrapper)):
+        for wrapper in list(self.document.findall(nodes.compound)):
+            if "toctree-wrapper" not in wrapper["classes"] or wrapper.parent is None:
+                continue
             top = _top_section(wrapper)
             if top is None:
                 continue
             child: nodes.Element = wrapper
-            while child.parent is not None and child.parent is not top:
+            while isinstance(child.parent, nodes.Element) and child.parent is not top:
                 child = child.parent
             if child is wrapper or child.parent is not top:
                 continue  # already at the top level of its page
             wrapper.parent.remove(wrapper)
             position = top.index(child) + 1
             # After the toctrees of the same section already moved, in order.
-            while position < len(top) and top[position].get("calcidocs_hoisted"):
+            while position < len(top) and _hoisted(top[position]):
                 position += 1
             wrapper["calcidocs_hoisted"] = True
             top.insert(position, wrapper)
 
 
-def _toctree_wrapper(node: nodes.Node) -> bool:
-    return isinstance(node, nodes.compound) and "toctree-wrapper" in node["classes"]
+def _hoisted(node: nodes.Node) -> bool:
+    return isinstance(node, nodes.Element) and bool(node.get("calcidocs_hoisted"))
 
 
 def _top_section(node: nodes.Node) -> nodes.section | None:
@@ -194,8 +192,7 @@ class SourcesAppendix(SphinxPostTransform):
         if not moved or home is None:
             return
         home += nodes.raw("", "\\appendix\n", format="latex")
-        for node in moved:
-            home += node
+        home.extend(moved)
 
 
 def _enclosing_section(node: nodes.Node) -> nodes.Element:
@@ -294,7 +291,9 @@ def _column_weights(group: nodes.Element, count: int, capacity: int) -> list[int
                 totals[column] += len(text)
                 pieces = re.split(r"[\s\-\u2010-\u2014/]+", text)
                 longest[column] = max([longest[column], *(len(p) for p in pieces)])
-            column += 1 + int(entry.get("morecols", 0))
+            if isinstance(entry, nodes.Element):
+                column += int(entry.get("morecols", 0))
+            column += 1
     # Headers are set in bold sans serif, a little wider than the text.
     least = [max(6, round(word * 1.2) + 2) for word in longest]
     spare = max(0, capacity - sum(least))
