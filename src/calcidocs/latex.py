@@ -5,11 +5,10 @@
   passage on a source page is an inline node and a claim is a container, so
   without help a citation mark in the PDF would point nowhere. A target carrying
   the same ids is put right before each such node.
-* **Front matter.** The home page's own sections (cards, how to read a citation)
-  are navigation for the web; in the book they become unnumbered headings of a
-  short front matter, and the pages its toctrees include become the chapters,
-  wherever in the home page the toctrees stand
-  (``calcidocs_latex_root_as_front_matter``).
+* **Front matter.** The home page's own sections become unnumbered headings of
+  a short front matter, its grids of cards (links to pages, which the table of
+  contents replaces) are left out, and the pages its toctrees include become
+  the chapters (``calcidocs_latex_root_as_front_matter``).
 * **Appendix.** The source pages (``calcidocs_latex_appendix``, by default
   ``sources/index`` and the pages of its toctree) move to the end of the book,
   after ``\\appendix``: chapters of the main matter, lettered appendices after.
@@ -136,15 +135,23 @@ class RootAsFrontMatter(SphinxPostTransform):
         root = next(iter(self.document.findall(nodes.section)), None)
         if root is None:
             return
+        # Grids of cards that link to pages: the table of contents does that.
+        for grid in _own_nodes(root, nodes.container):
+            if grid.get("design_component") == "grid-container" and grid.parent is not None:
+                grid.parent.remove(grid)
         for section in _own_nodes(root, nodes.section):
             if section.parent is None:
                 continue
             title = section.next_node(nodes.title)
             rest = [child for child in section.children if child is not title]
-            heading = nodes.rubric("", "", *title.children) if title is not None else None
-            for target_id in section["ids"]:
-                rest.insert(0, nodes.target("", "", ids=[target_id]))
-            section.replace_self(([heading] if heading else []) + rest)
+            # A heading over nothing (it held only cards) is left out.
+            heading = nodes.rubric("", "", *title.children) if title is not None and rest else None
+            targets = [nodes.target("", "", ids=[target_id]) for target_id in section["ids"]]
+            replacement = [*targets, *([heading] if heading else []), *rest]
+            if replacement:
+                section.replace_self(replacement)
+            else:
+                section.parent.remove(section)
 
 
 def _own_nodes(root: nodes.Element, kind: type[nodes.Element]) -> list[Any]:
