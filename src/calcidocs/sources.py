@@ -102,16 +102,52 @@ class SourceLibrary:
     def _problem(self, line: int, message: str) -> None:
         self.problems.append(ManifestProblem(f"{self.manifest_path}:{line}", message))
 
-    def _load_manifest(self, path: Path) -> None:
+    def _read_manifest(self, path: Path) -> bytes | None:
+        """The manifest's bytes, if it is a regular file, in its folder, within the size limit.
+
+        (A manifest that is a pipe or a link to a device would hang the build.)
+        """
         try:
-            raw = path.read_bytes()
+            real = path.resolve(strict=True)
+            folder = path.parent.resolve(strict=True)
+            info = os.stat(real)
+        except (OSError, RuntimeError) as err:
+            reason = getattr(err, "strerror", None) or err
+            self._problem(0, f"cannot read the source manifest: {reason}")
+            return None
+        if folder not in real.parents:
+            self._problem(0, "the source manifest is a link that leads out of its folder")
+            return None
+        if not stat.S_ISREG(info.st_mode):
+            self._problem(0, "the source manifest is not a regular file")
+            return None
+        if info.st_size > self.max_bytes:
+            self._problem(
+                0,
+                f"the source manifest is {info.st_size} bytes, over the limit of "
+                f"{self.max_bytes} (calcidocs_max_source_bytes)",
+            )
+            return None
+        try:
+            with open(real, "rb") as handle:
+                return handle.read(self.max_bytes + 1)
         except OSError as err:
             self._problem(0, f"cannot read the source manifest: {err.strerror or err}")
+            return None
+
+    def _load_manifest(self, path: Path) -> None:
+        raw = self._read_manifest(path)
+        if raw is None:
             return
         try:
-            text = raw.decode("utf-8")
+            text = raw.decode("utf-8-sig")  # a byte order mark is no error
+        except UnicodeDecodeError as err:
+            line = raw[: err.start].count(b"\n") + 1
+            self._problem(line, f"the source manifest is not UTF-8 text (byte {err.start})")
+            return
+        try:
             data = tomllib.loads(text)
-        except (UnicodeDecodeError, tomllib.TOMLDecodeError) as err:
+        except tomllib.TOMLDecodeError as err:
             line = 1
             match = re.search(r"line (\d+)", str(err))
             if match:
@@ -120,14 +156,14 @@ class SourceLibrary:
             return
         header_lines = [
             number
-            for number, line_text in enumerate(text.splitlines(), start=1)
+            for number, line_text in enumerate(text.split("\n"), start=1)
             if line_text.strip().startswith("[[source]]")
         ]
         entries = data.get("source", [])
         if not isinstance(entries, list) or not entries:
             self._problem(1, "the source manifest lists no [[source]] entry")
             return
-        lines = text.splitlines()
+        lines = text.split("\n")  # TOML counts lines at newlines only
         for index, entry in enumerate(entries):
             line = header_lines[index] if index < len(header_lines) else 1
             end = header_lines[index + 1] if index + 1 < len(header_lines) else len(lines) + 1
