@@ -96,6 +96,7 @@ latex_elements = {
   \vspace*{\fill}\calcidocsdisclaimer\par
   \medskip\noindent Every citation mark such as \textsf{[s004]} links to the
   quoted passage, highlighted, in the sources appendix.\vspace*{\fill}}
+\setlength{\headheight}{14pt}% fancyhdr asks for 13.6pt with 11pt type
 \makeatletter
 \fancypagestyle{normal}{%
   \fancyhf{}%
