@@ -4,8 +4,9 @@
 
 writes into OUT (the Sphinx source folder) a ``conf.py``, an ``index.md`` whose
 toctree lists every page, ``pages/pNNNN.md`` with the claims, ``overview.md``
-with the one aggregate (none for plain Sphinx) and, for every dialect, five
-generated source documents with their manifest in ``sources/``.
+with the one aggregate (none for plain Sphinx), a page per subtype and topic
+in ``terms/`` and, for every dialect, five generated source documents with
+their manifest and a page each in ``sources/``.
 
 The three dialects hold the same text:
 
@@ -273,6 +274,35 @@ def manifest(files: dict[str, str]) -> str:
     return "\n".join(entries)
 
 
+def write_term_and_source_pages(dialect: str, out: Path, files: dict[str, str]) -> list[str]:
+    """A page per subtype, topic and source, so that every reference has a target.
+
+    calcidocs marks each term's page and shows each source's full text with its
+    quoted passages highlighted; the other dialects hold the same words.
+    """
+    (out / "terms").mkdir()
+    names = []
+    for kind, vocabulary in (("subtype", SUBTYPES), ("topic", TOPICS)):
+        for name, title in vocabulary.items():
+            if dialect == "calcidocs":
+                body = f"```{{{kind}}} {name}\n```\n"
+            else:
+                body = f"The {kind} {name}.\n"
+            (out / "terms" / f"{name}.md").write_text(f"# {title}\n\n{body}", encoding="utf-8")
+            names.append(f"terms/{name}")
+    for number, name in enumerate(sorted(files)):
+        key = source_key(number)
+        if dialect == "calcidocs":
+            body = f"```{{source-text}} {key}\n```\n"
+        else:
+            body = files[name].split("\n\n", 1)[1]
+        (out / "sources" / f"{key}.md").write_text(
+            f"# Generated source {number}\n\n{body}", encoding="utf-8"
+        )
+        names.append(f"sources/{key}")
+    return names
+
+
 def page_name(page: int) -> str:
     return f"pages/p{page:04d}"
 
@@ -298,7 +328,8 @@ def generate(dialect: str, corpus: Corpus, out: Path) -> None:
         )
         names.append(page_name(page))
     (out / "overview.md").write_text(OVERVIEW[dialect], encoding="utf-8")
-    toctree = "\n".join(["overview", *names])
+    extra = write_term_and_source_pages(dialect, out, files)
+    toctree = "\n".join(["overview", *extra, *names])
     (out / "index.md").write_text(
         f"# Benchmark corpus\n\n```{{toctree}}\n:maxdepth: 1\n\n{toctree}\n```\n",
         encoding="utf-8",

@@ -5,7 +5,8 @@
 
 The first form builds CORPUS (a folder that ``generate.py`` wrote) in this
 process under cProfile, saves the statistics next to the output folder and
-prints the functions that take the most time, then those of calcidocs.
+prints the functions that take the most time, then those of calcidocs
+(with pyinstrument, the call tree is saved as text beside the statistics).
 ``--incremental`` first builds once without the profiler, changes one page
 and profiles the rebuild. The second form prints the functions whose
 cumulative time differs most between two saved profiles (for example plain
@@ -117,6 +118,8 @@ def main(argv: list[str] | None = None) -> int:
                 sampler.stop()
             text = sampler.output(PstatsRenderer())
             saved.write_bytes(text.encode("utf-8", errors="surrogateescape"))
+            tree = sampler.output_text(unicode=True, show_all=True)
+            saved.with_suffix(".txt").write_text(tree, encoding="utf-8")
     finally:
         if args.incremental:
             generate.edit_page(args.corpus, undo=True)
