@@ -32,7 +32,12 @@ STATIC = Path(__file__).parent / "static"
 
 
 def _load_library(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
-    library.load(env)
+    sources = library.load(env)
+    if docnames:
+        # Normalise every source now, before a parallel read forks its workers:
+        # each source is then normalised once per build, not once per worker.
+        for source in sources.all_sources():
+            _ = source.normalized
 
 
 #: The Markdown rules that pass HTML through (markdown-it names).
