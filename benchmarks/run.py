@@ -1,7 +1,7 @@
 """Build benchmark: plain Sphinx, sphinx-needs and calcidocs side by side.
 
     python benchmarks/run.py                          # quick: 50 pages x 20 claims, 3 runs
-    python benchmarks/run.py --sizes 200x20,2000x20 --runs 3
+    python benchmarks/run.py --sizes 200x20,2000x20:1 --runs 3
 
 For each size, ``generate.py`` writes the same claims in the three dialects;
 then every run builds each dialect in turn (the order rotates from run to run,
@@ -111,9 +111,11 @@ def sphinx_build(src: Path, out: Path, jobs: int, fresh: bool) -> Build:
     return Build(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss * scale)
 
 
-def parse_size(text: str) -> generate.Corpus:
-    pages, _, claims = text.lower().partition("x")
-    return generate.Corpus(int(pages), int(claims or 20))
+def parse_size(text: str, runs: int) -> tuple[generate.Corpus, int]:
+    """``PAGESxCLAIMS`` or ``PAGESxCLAIMS:RUNS``: the corpus and its number of runs."""
+    size, _, own_runs = text.strip().lower().partition(":")
+    pages, _, claims = size.partition("x")
+    return generate.Corpus(int(pages), int(claims or 20)), int(own_runs or runs)
 
 
 def size_name(corpus: generate.Corpus) -> str:
@@ -204,15 +206,15 @@ def ratio(value: float | None, base: float | None) -> str:
 
 
 def table(
-    results: Results, sizes: list[generate.Corpus], dialects: list[str], runs: int
+    results: Results, sizes: list[generate.Corpus], dialects: list[str], runs: list[int]
 ) -> list[str]:
     lines = []
     rows = [m for m in ("full1", "cpu1", "full2", "cpu2", "incremental", "memory")]
-    for corpus in sizes:
+    for corpus, count in zip(sizes, runs, strict=True):
         size = size_name(corpus)
         lines.append(
             f"{corpus.pages} pages x {corpus.claims} claims ({corpus.total_claims} claims), "
-            f"median of {runs} run{'s' if runs > 1 else ''}"
+            f"median of {count} run{'s' if count > 1 else ''}"
         )
         head = f"{'':34}"
         for dialect in dialects:
@@ -274,15 +276,18 @@ def table(
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         description=__doc__.split("\n\n")[0],
-        epilog="The full measurement: --sizes 200x20,2000x20 --runs 3 (about an hour "
-        "on two cores).",
+        epilog="The reference measurement: --sizes 200x20,2000x20:1 --runs 3 (about "
+        "half an hour on two cores).",
     )
     parser.add_argument(
         "--sizes",
         default="50x20",
-        help="comma-separated PAGESxCLAIMS (default 50x20; the reference sizes are 200x20,2000x20)",
+        help="comma-separated PAGESxCLAIMS[:RUNS] (default 50x20; the reference sizes "
+        "are 200x20,2000x20)",
     )
-    parser.add_argument("--runs", type=int, default=3, help="runs per size (default 3)")
+    parser.add_argument(
+        "--runs", type=int, default=3, help="runs per size without its own :RUNS (default 3)"
+    )
     parser.add_argument(
         "--dialects",
         default=",".join(DIALECTS),
@@ -297,7 +302,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", type=Path, help="also write every sample as JSON")
     parser.add_argument("--quiet", action="store_true", help="no line per build on stderr")
     args = parser.parse_args(argv)
-    sizes = [parse_size(s) for s in args.sizes.split(",") if s.strip()]
+    parsed = [parse_size(s, args.runs) for s in args.sizes.split(",") if s.strip()]
+    sizes = [corpus for corpus, _ in parsed]
+    runs = [count for _, count in parsed]
     dialects = [d for d in args.dialects.split(",") if d]
     measures = tuple(m for m in args.measures.split(",") if m)
     unknown = set(dialects) - set(DIALECTS) | set(measures) - set(MEASURES)
@@ -313,14 +320,12 @@ def main(argv: list[str] | None = None) -> int:
         for dialect in dialects:
             generate.generate(dialect, warm, work / "warm" / dialect / "src")
             sphinx_build(work / "warm" / dialect / "src", work / "warm" / dialect / "out", 1, True)
-        for corpus in sizes:
-            notes += run_size(
-                corpus, dialects, args.runs, work, results, measures, log=not args.quiet
-            )
+        for corpus, count in parsed:
+            notes += run_size(corpus, dialects, count, work, results, measures, log=not args.quiet)
     finally:
         if args.workdir is None:
             shutil.rmtree(work, ignore_errors=True)
-    print("\n".join(table(results, sizes, dialects, args.runs)))
+    print("\n".join(table(results, sizes, dialects, runs)))
     for note in notes:
         print(note)
     print(f"python {sys.version.split()[0]}, {os.cpu_count()} CPUs")
