@@ -151,24 +151,19 @@ def test_editing_a_claim_refreshes_the_table_on_another_page(tmp_path: Path) -> 
     assert "Gone in weeks" in views and "Heals in weeks" not in views
 
 
-def test_check_command_reports_problems_and_summary(tmp_path: Path) -> None:
-    root = ROOTS / "test-problems"
-    done = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "calcidocs.check",
-            "--srcdir",
-            str(root),
-            "--confdir",
-            str(root),
-            "--outdir",
-            str(tmp_path / "html"),
-        ],
+def _run_check(root: Path, tmp_path: Path) -> subprocess.CompletedProcess[str]:
+    """``python -m calcidocs.check`` on a test project, as a reviewer runs it."""
+    args = ["--srcdir", str(root), "--confdir", str(root), "--outdir", str(tmp_path / "html")]
+    return subprocess.run(
+        [sys.executable, "-m", "calcidocs.check", *args],
         capture_output=True,
         text=True,
         check=False,
     )
+
+
+def test_check_command_reports_problems_and_summary(tmp_path: Path) -> None:
+    done = _run_check(ROOTS / "test-problems", tmp_path)
     assert done.returncode == 1
     assert done.stderr.count("WARNING:") == 21
     assert "claims: 14 (5 verified, 1 unverified, 1 uncited, 7 broken)" in done.stderr
@@ -178,23 +173,7 @@ def test_check_command_reports_problems_and_summary(tmp_path: Path) -> None:
 
 
 def test_check_command_passes_a_clean_project(tmp_path: Path) -> None:
-    root = ROOTS / "test-basic"
-    done = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "calcidocs.check",
-            "--srcdir",
-            str(root),
-            "--confdir",
-            str(root),
-            "--outdir",
-            str(tmp_path / "html"),
-        ],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    done = _run_check(ROOTS / "test-basic", tmp_path)
     assert done.returncode == 0, done.stderr
     assert "WARNING" not in done.stderr
     assert "problems: 0" in done.stderr and "result: passed" in done.stderr
