@@ -117,3 +117,24 @@ def test_copy_is_independent(tmp_path: Path) -> None:
     first = copy_root("basic", tmp_path / "a")
     shutil.rmtree(first / "sources")
     assert (copy_root("basic", tmp_path / "b") / "sources" / "alpha.txt").exists()
+
+
+def test_only_pages_showing_a_changed_claim_are_written_again(tmp_path: Path) -> None:
+    srcdir = copy_root("basic", tmp_path)
+    out = tmp_path / "out"
+    first = build(srcdir, out)
+    written = {
+        page: (first.outdir / f"{page}.html").stat().st_mtime_ns
+        for page in ("sources/alpha", "sources/beta", "views")
+    }
+    page = srcdir / "subtypes" / "red.md"  # red-markup quotes beta only
+    page.write_text(
+        page.read_text("utf-8").replace("*not emphasis* & more.", "*not emphasis* and more."),
+        "utf-8",
+    )
+    second = build(srcdir, out)
+    assert "and more." in second.html("sources/beta")
+    assert "and more." in second.html("views")
+    again = {page: (second.outdir / f"{page}.html").stat().st_mtime_ns for page in written}
+    assert again["sources/alpha"] == written["sources/alpha"]
+    assert again["sources/beta"] != written["sources/beta"]

@@ -108,7 +108,6 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("env-before-read-docs", _load_library)
     app.connect("doctree-read", uncited.check_doctree)
     app.connect("doctree-read", freshness.collect_links)
-    app.connect("env-get-outdated", freshness.outdated_aggregates)
     app.connect("env-updated", checks.report)
     app.connect("env-updated", freshness.pages_to_rewrite)
     app.connect("missing-reference", _quiet_missing_reference)

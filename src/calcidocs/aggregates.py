@@ -8,7 +8,7 @@ output of the renderer registered for its kind, before references resolve.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from docutils import nodes
@@ -22,6 +22,11 @@ from .domain import CalcidocsDomain
 Renderer = Callable[[BuildEnvironment, "aggregate"], list[nodes.Node]]
 RENDERERS: dict[str, Renderer] = {}
 
+#: kind -> shows(domain, options) -> the claims an aggregate of that kind shows.
+#: A kind without one shows every claim and every problem (a report).
+Shows = Callable[[CalcidocsDomain, dict[str, Any]], Iterable[dict[str, Any]]]
+SHOWS: dict[str, Shows] = {}
+
 
 class aggregate(nodes.General, nodes.Element):
     """Placeholder for a table, list or text filled from all claims.
@@ -30,11 +35,17 @@ class aggregate(nodes.General, nodes.Element):
     """
 
 
-def renderer(kind: str) -> Callable[[Renderer], Renderer]:
-    """Register the function that renders aggregates of ``kind``."""
+def renderer(kind: str, shows: Shows | None = None) -> Callable[[Renderer], Renderer]:
+    """Register the function that renders aggregates of ``kind``.
+
+    ``shows`` picks the claims such an aggregate shows, so that its page is
+    written again only when one of them changes (see :mod:`calcidocs.freshness`).
+    """
 
     def register(function: Renderer) -> Renderer:
         RENDERERS[kind] = function
+        if shows is not None:
+            SHOWS[kind] = shows
         return function
 
     return register
@@ -51,7 +62,7 @@ class AggregateDirective(SphinxDirective):
     def placeholder(self, **options: Any) -> aggregate:
         domain = self.env.domains["calcidocs"]
         assert isinstance(domain, CalcidocsDomain)
-        domain.note_aggregate(self.env.docname)
+        domain.note_aggregate(self.env.docname, self.kind, options)
         node = aggregate(kind=self.kind, docname=self.env.docname, options=options)
         self.set_source_info(node)
         return node

@@ -159,7 +159,8 @@ class CalcidocsDomain(Domain):
         "xrefs": {},  # docname -> [(reftype, target, line)]
         "terms": {},  # docname -> [(kind, name, anchor, line, priority)]
         "source_pages": {},  # docname -> [key]
-        "aggregates": {},  # docname -> True: holds a table, list or source text
+        "aggregates": {},  # docname -> [(kind, options)] of its tables, lists, source text
+        "prints": {},  # docname -> fingerprint of what its aggregates showed when written
         "links": {},  # docname -> sorted [(reftype, target)] of every calcidocs reference
         "resolved": {},  # docname -> what those references resolved to when last written
     }
@@ -193,9 +194,8 @@ class CalcidocsDomain(Domain):
     def add_source_page(self, docname: str, key: str) -> None:
         self._per_doc("source_pages", docname).append(key)
 
-    def note_aggregate(self, docname: str) -> None:
-        self._changed()
-        self.data["aggregates"][docname] = True
+    def note_aggregate(self, docname: str, kind: str, options: dict[str, Any]) -> None:
+        self._per_doc("aggregates", docname).append((kind, options))
 
     def set_links(self, docname: str, links: list[tuple[str, str]]) -> None:
         self.data["links"][docname] = links
@@ -277,8 +277,10 @@ class CalcidocsDomain(Domain):
             for reftype, target, line in self.data["xrefs"][docname]:
                 yield docname, reftype, target, line
 
-    def aggregate_docs(self) -> set[str]:
-        return set(self.data["aggregates"])
+    def aggregates(self) -> Iterator[tuple[str, list[tuple[str, dict[str, Any]]]]]:
+        """Each page holding aggregates, with the (kind, options) of each."""
+        for docname in sorted(self.data["aggregates"]):
+            yield docname, self.data["aggregates"][docname]
 
     # -- resolving -----------------------------------------------------------
 

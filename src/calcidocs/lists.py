@@ -13,7 +13,7 @@ from .claim import STATUSES, split_names
 from .domain import CalcidocsDomain
 from .problems import Check, Problem
 from .render import claim_line, simple_table, xref
-from .tables import disputed_by
+from .tables import disputed_by, with_partners
 
 FILTERS = ("subtype", "topic", "source", "status")
 
@@ -61,7 +61,18 @@ def matches(claim: dict[str, Any], filters: dict[str, list[str]]) -> bool:
     return all(not wanted or values[name] & set(wanted) for name, wanted in filters.items())
 
 
-@renderer("claim-list")
+def shown_in_list(domain: CalcidocsDomain, options: dict[str, Any]) -> list[dict[str, Any]]:
+    filters = {name: options.get(name, []) for name in FILTERS}
+    return with_partners(domain, [c for c in domain.index.all_claims if matches(c, filters)])
+
+
+def shown_in_disagreements(
+    domain: CalcidocsDomain, options: dict[str, Any]
+) -> list[dict[str, Any]]:
+    return [c for c in domain.index.claims.values() if c["id"] in disputed_by(domain)]
+
+
+@renderer("claim-list", shows=shown_in_list)
 def render_claim_list(env: BuildEnvironment, node: aggregate) -> list[nodes.Node]:
     domain = env.domains["calcidocs"]
     assert isinstance(domain, CalcidocsDomain)
@@ -120,7 +131,7 @@ def _side(claim: dict[str, Any], docname: str) -> nodes.Node:
     return box
 
 
-@renderer("disagreements")
+@renderer("disagreements", shows=shown_in_disagreements)
 def render_disagreements(env: BuildEnvironment, node: aggregate) -> list[nodes.Node]:
     domain = env.domains["calcidocs"]
     assert isinstance(domain, CalcidocsDomain)

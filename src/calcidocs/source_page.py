@@ -142,7 +142,12 @@ def claims_list(passages: list[Passage], docname: str) -> list[nodes.Node]:
     return [nodes.rubric("", "Claims that quote this source"), items]
 
 
-@renderer("source-text")
+def shown_on_source_page(domain: CalcidocsDomain, options: dict[str, Any]) -> list[dict[str, Any]]:
+    key = options["key"]
+    return [c for c in domain.index.all_claims if any(x["source"] == key for x in c["citations"])]
+
+
+@renderer("source-text", shows=shown_on_source_page)
 def render_source_text(env: BuildEnvironment, node: aggregate) -> list[nodes.Node]:
     domain = env.domains["calcidocs"]
     assert isinstance(domain, CalcidocsDomain)

@@ -61,7 +61,25 @@ class ComparisonTableDirective(AggregateDirective):
         return [self.placeholder(**options)]
 
 
-@renderer("comparison-table")
+def with_partners(domain: CalcidocsDomain, claims: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """``claims`` and the claims that dispute them or that they dispute."""
+    partners = disputed_by(domain)
+    ids = {c["id"] for c in claims}
+    extra = {other for claim in claims for other in partners.get(claim["id"], [])} - ids
+    return claims + [domain.index.claims[i] for i in sorted(extra)]
+
+
+def shown_in_table(domain: CalcidocsDomain, options: dict[str, Any]) -> list[dict[str, Any]]:
+    subtypes, topics = set(options["subtypes"]), set(options["topics"])
+    cells = [
+        c
+        for c in domain.index.claims.values()
+        if subtypes & set(c["subtypes"]) and topics & set(c["topics"])
+    ]
+    return with_partners(domain, cells)
+
+
+@renderer("comparison-table", shows=shown_in_table)
 def render_comparison(env: BuildEnvironment, node: aggregate) -> list[nodes.Node]:
     domain = env.domains["calcidocs"]
     assert isinstance(domain, CalcidocsDomain)
