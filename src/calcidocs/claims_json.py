@@ -64,5 +64,23 @@ def write(app: Sphinx, exception: BaseException | None) -> None:
     name = app.config.calcidocs_claims_json
     if exception is not None or not name or app.builder.format != "html":
         return
-    text = json.dumps(export(app.env), indent=2, ensure_ascii=False, sort_keys=True) + "\n"
-    Path(app.outdir, name).write_text(text, encoding="utf-8")
+    Path(app.outdir, name).write_text(dumps(export(app.env)), encoding="utf-8")
+
+
+def dumps(data: dict[str, Any]) -> str:
+    """JSON with sorted keys and one claim per line: small diffs, and fast to write
+    (an indented dump goes through Python's slow encoder, seconds for 4000 claims)."""
+
+    def one(value: Any) -> str:
+        return json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+    sources = ",\n".join(
+        f"    {one(key)}: {one(value)}" for key, value in sorted(data["sources"].items())
+    )
+    claims = ",\n".join(f"    {one(claim)}" for claim in data["claims"])
+    fields = [
+        f'  "claims": [\n{claims}\n  ]' if claims else '  "claims": []',
+        f'  "schema": {one(data["schema"])}',
+        f'  "sources": {{\n{sources}\n  }}' if sources else '  "sources": {}',
+    ]
+    return "{\n" + ",\n".join(fields) + "\n}\n"

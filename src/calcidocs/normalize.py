@@ -7,6 +7,7 @@ and bullets. Nothing else is folded.
 
 from __future__ import annotations
 
+import re
 from array import array
 from dataclasses import dataclass
 
@@ -40,11 +41,42 @@ class Normalized:
         return self.offsets[start], self.offsets[end - 1] + 1
 
 
+_TRANSLATION = str.maketrans(VARIANTS)
+_WHITE_SPACE = re.compile(r"\s+")
+
+
 def normalize(text: str) -> Normalized:
     """Fold case, white space runs and typographic variants; keep offsets.
 
     White space at either end is dropped and every inner run becomes one space.
     """
+    folded = text.translate(_TRANSLATION).casefold()
+    if len(folded) != len(text):  # a character folds to several (such as "ß")
+        return _normalize_slowly(text)
+    pieces: list[str] = []
+    offsets = array("l")
+    position = 0  # where the next word may start
+    space_at = -1  # where the white space before it starts
+    for space in _WHITE_SPACE.finditer(folded):
+        start, end = space.span()
+        if start > position:
+            if pieces:
+                pieces.append(" ")
+                offsets.append(space_at)
+            pieces.append(folded[position:start])
+            offsets.extend(range(position, start))
+        space_at, position = start, end
+    if position < len(folded):
+        if pieces:
+            pieces.append(" ")
+            offsets.append(space_at)
+        pieces.append(folded[position:])
+        offsets.extend(range(position, len(folded)))
+    return Normalized("".join(pieces), offsets, text)
+
+
+def _normalize_slowly(text: str) -> Normalized:
+    """:func:`normalize`, one character at a time."""
     out: list[str] = []
     offsets = array("l")
     pending_space = -1
