@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from docutils import nodes
+from docutils.parsers.rst import Directive
 from sphinx.addnodes import pending_xref
 from sphinx.application import Sphinx
 from sphinx.config import Config
@@ -29,6 +30,21 @@ from .vocabulary import TermDirective, VocabularyDirective
 __version__ = "0.1.0"
 
 STATIC = Path(__file__).parent / "static"
+
+DIRECTIVES: dict[str, type[Directive]] = {
+    "claim": ClaimDirective,
+    "editorial": EditorialDirective,
+    "subtype": TermDirective,
+    "topic": TermDirective,
+    "vocabulary": VocabularyDirective,
+    "source-text": SourceTextDirective,
+    "comparison-table": ComparisonTableDirective,
+    "claim-list": ClaimListDirective,
+    "disagreements": DisagreementsDirective,
+    "source-coverage": SourceCoverageDirective,
+    "citation-report": CitationReportDirective,
+    "calcidocs-reference": ReferenceDirective,
+}
 
 
 def _load_library(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
@@ -82,18 +98,8 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_domain(CalcidocsDomain)
     for role in ("claim", "subtype", "topic", "source"):
         app.add_role(role, CalcidocsXRefRole())
-    app.add_directive("claim", ClaimDirective)
-    app.add_directive("editorial", EditorialDirective)
-    app.add_directive("subtype", TermDirective)
-    app.add_directive("topic", TermDirective)
-    app.add_directive("vocabulary", VocabularyDirective)
-    app.add_directive("source-text", SourceTextDirective)
-    app.add_directive("comparison-table", ComparisonTableDirective)
-    app.add_directive("claim-list", ClaimListDirective)
-    app.add_directive("disagreements", DisagreementsDirective)
-    app.add_directive("source-coverage", SourceCoverageDirective)
-    app.add_directive("citation-report", CitationReportDirective)
-    app.add_directive("calcidocs-reference", ReferenceDirective)
+    for name, directive in DIRECTIVES.items():
+        app.add_directive(name, directive)
     app.add_node(
         aggregate,
         html=(_skip, None),
