@@ -8,26 +8,19 @@ checks that the report names the broken link and not the good one.
 
 from __future__ import annotations
 
-import functools
 import json
 import os
 import shutil
 import subprocess
 import sys
-import threading
 from collections.abc import Iterator
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
 
 import pytest
 
+from conftest import serve
+
 ROOT = Path(__file__).resolve().parent / "roots" / "test-linkcheck"
-
-
-class _QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
 
 
 @pytest.fixture
@@ -36,16 +29,8 @@ def server(tmp_path: Path) -> Iterator[str]:
     site = tmp_path / "site"
     site.mkdir()
     (site / "good.html").write_text("<!doctype html><title>good</title><p>Here.</p>\n")
-    handler = functools.partial(_QuietHandler, directory=str(site))
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"127.0.0.1:{httpd.server_address[1]}"
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
-        thread.join(timeout=10)
+    with serve(site) as address:
+        yield address
 
 
 def test_linkcheck_reports_the_broken_link(tmp_path: Path, server: str) -> None:
