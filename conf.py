@@ -148,4 +148,8 @@ calcidocs_topics = {
     "setting": "Typical setting and associated conditions",
     "examples": "Examples",
 }
-calcidocs_content_pages = ["subtypes/*", "topics/*"]
+# Every page where medical text can appear: each sentence there is a claim,
+# cites one, or stands in an editorial block.
+calcidocs_content_pages = ["subtypes/*", "topics/*", "index", "glossary", "disagreements"]
+# The medical terms the drift check knows, shown on the vocabulary page.
+calcidocs_lexicon = "lexicon.toml"

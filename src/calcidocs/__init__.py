@@ -15,7 +15,7 @@ from sphinx.application import Sphinx
 from sphinx.config import Config
 from sphinx.environment import BuildEnvironment
 
-from . import checks, claims_json, config, freshness, library, uncited
+from . import checks, claims_json, config, freshness, lexicon, library, uncited
 from .aggregates import FillAggregates, aggregate
 from .claim import ClaimDirective
 from .domain import CalcidocsDomain, CalcidocsXRefRole
@@ -44,6 +44,7 @@ DIRECTIVES: dict[str, type[Directive]] = {
     "source-coverage": SourceCoverageDirective,
     "citation-report": CitationReportDirective,
     "calcidocs-reference": ReferenceDirective,
+    "lexicon": lexicon.LexiconDirective,
 }
 
 
@@ -112,6 +113,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("config-inited", _refuse_raw_html)
     app.connect("env-before-read-docs", _refuse_raw_directive)
     app.connect("env-before-read-docs", _load_library)
+    app.connect("env-before-read-docs", lexicon.forget)
     app.connect("doctree-read", uncited.check_doctree)
     app.connect("doctree-read", freshness.collect_links)
     app.connect("env-updated", checks.report)
@@ -122,7 +124,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_css_file("calcidocs.css")
     return {
         "version": __version__,
-        "env_version": 1,
+        "env_version": 2,
         "parallel_read_safe": True,
         "parallel_write_safe": True,
     }

@@ -13,6 +13,8 @@ from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 
 from .domain import TERM_KINDS, CalcidocsDomain
+from .drift_checks import drift_problems
+from .lexicon import lexicon, lexicon_path
 from .library import library
 from .problems import Check, Problem, emit
 
@@ -80,7 +82,7 @@ def all_problems(env: BuildEnvironment) -> list[Problem]:
     """Every problem of the project, sorted by place (manifest problems excluded)."""
     domain = env.domains["calcidocs"]
     assert isinstance(domain, CalcidocsDomain)
-    problems = [*domain.problems(), *cross_document_problems(domain)]
+    problems = [*domain.problems(), *cross_document_problems(domain), *drift_problems(env)]
     return sorted(set(problems), key=lambda p: (p.docname, p.line, p.check, p.message))
 
 
@@ -90,6 +92,9 @@ def report(app: Sphinx, env: BuildEnvironment) -> None:
         emit(
             Problem("", 0, Check.SOURCE.value, manifest_problem.message), manifest_problem.location
         )
+    path = lexicon_path(env)
+    for message in lexicon(env)[1]:
+        emit(Problem("", 0, Check.DRIFT.value, message), str(path) if path else "")
     for problem in all_problems(env):
         location = (problem.docname, problem.line) if problem.line else problem.docname
         emit(problem, location)

@@ -24,6 +24,7 @@ from docutils.parsers.rst import directives
 from sphinx.util.docutils import SphinxDirective
 
 from .domain import CalcidocsDomain, claim_anchor
+from .drift import parse_accepted
 from .library import library
 from .normalize import word_count
 from .problems import Check, Problem
@@ -58,6 +59,7 @@ def _option_spec() -> dict[str, Any]:
         "topic": directives.unchanged,
         "label": directives.unchanged,
         "disputes": directives.unchanged,
+        "drift-ok": directives.unchanged,
         "class": directives.class_option,
     }
     for number in range(1, MAX_CITATIONS + 1):
@@ -94,6 +96,12 @@ class ClaimDirective(SphinxDirective):
             if pattern.match(text):
                 return self.lineno + offset
         return self.lineno
+
+    def body_line(self) -> int:
+        """The source line where the body starts."""
+        if type(self.state).__module__.startswith("myst_parser"):
+            return self.lineno + self.content_offset  # MyST: relative to the directive
+        return self.content_offset + 1  # docutils: 0-based in the document
 
     def problem(self, check: Check, message: str, option: str | None = None) -> None:
         line = self.option_line(option) if option else self.lineno
@@ -139,6 +147,11 @@ class ClaimDirective(SphinxDirective):
             "subtypes": subtypes,
             "topics": topics,
             "label": " ".join((self.options.get("label") or "").split()),
+            "label_line": self.option_line("label"),
+            "body": "",  # the body's text, set when it is parsed
+            "body_line": self.body_line(),
+            "drift_ok": parse_accepted(self.options.get("drift-ok") or ""),
+            "drift_ok_line": self.option_line("drift-ok"),
             "disputes": split_names(self.options.get("disputes")),
             "status": status,
             "citations": citations,
@@ -237,6 +250,7 @@ class ClaimDirective(SphinxDirective):
         if self.content:
             body = nodes.container(classes=["calcidocs-claim-body"])
             self.state.nested_parse(self.content, self.content_offset, body)
+            claim["body"] = " ".join(body.astext().split())
             container += body
         container += meta_line(claim)
         # No general-index entry per claim: the claim index (a domain index,

@@ -80,6 +80,15 @@ OPTIONS: tuple[Option, ...] = (
         "page shows as text.",
     ),
     Option(
+        "calcidocs_lexicon",
+        None,
+        (str, type(None)),
+        "The medical terms that the drift check knows (TOML), relative to the "
+        "documentation root; None for none (then only numbers, certainty and cause "
+        "are checked). The ``{lexicon}`` directive shows it to writers.",
+        rebuild="",
+    ),
+    Option(
         "calcidocs_claims_json",
         "claims.json",
         (str, type(None)),

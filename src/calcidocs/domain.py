@@ -163,8 +163,10 @@ class CalcidocsDomain(Domain):
         "prints": {},  # docname -> fingerprint of what its aggregates showed when written
         "links": {},  # docname -> sorted [(reftype, target)] of every calcidocs reference
         "resolved": {},  # docname -> what those references resolved to when last written
+        "cited_sentences": {},  # docname -> [(line, text, [claim id])] of prose citing claims
+        "editorial": {},  # docname -> [(line, text)] of editorial sentences, references left out
     }
-    data_version = 1
+    data_version = 2
 
     _index: Index_ | None = None
 
@@ -193,6 +195,12 @@ class CalcidocsDomain(Domain):
 
     def add_source_page(self, docname: str, key: str) -> None:
         self._per_doc("source_pages", docname).append(key)
+
+    def add_cited_sentence(self, docname: str, line: int, text: str, claims: list[str]) -> None:
+        self._per_doc("cited_sentences", docname).append((line, text, list(claims)))
+
+    def add_editorial_sentence(self, docname: str, line: int, text: str) -> None:
+        self._per_doc("editorial", docname).append((line, text))
 
     def note_aggregate(self, docname: str, kind: str, options: dict[str, Any]) -> None:
         self._per_doc("aggregates", docname).append((kind, options))
@@ -276,6 +284,18 @@ class CalcidocsDomain(Domain):
         for docname in sorted(self.data["xrefs"]):
             for reftype, target, line in self.data["xrefs"][docname]:
                 yield docname, reftype, target, line
+
+    def cited_sentences(self) -> Iterator[tuple[str, int, str, list[str]]]:
+        """Every (docname, line, text, claim ids) of prose that cites claims."""
+        for docname in sorted(self.data["cited_sentences"]):
+            for line, text, claims in self.data["cited_sentences"][docname]:
+                yield docname, line, text, claims
+
+    def editorial_sentences(self) -> Iterator[tuple[str, int, str]]:
+        """Every (docname, line, text) of an editorial block."""
+        for docname in sorted(self.data["editorial"]):
+            for line, text in self.data["editorial"][docname]:
+                yield docname, line, text
 
     def aggregates(self) -> Iterator[tuple[str, list[tuple[str, dict[str, Any]]]]]:
         """Each page holding aggregates, with the (kind, options) of each."""

@@ -26,6 +26,7 @@ class Check(StrEnum):
     ID = "id"
     VOCAB = "vocab"
     REF = "ref"
+    DRIFT = "drift"
 
     @property
     def help(self) -> str:
@@ -37,7 +38,8 @@ class Check(StrEnum):
 
 
 _HELP = {
-    Check.UNCITED: "a claim cites no source; a content paragraph has no citation",
+    Check.UNCITED: "a claim cites no source; a sentence of a content page, outside claims and "
+    "editorial blocks, has no citation of its own",
     Check.SOURCE: "unknown source key or file; a path that leaves the sources folder; an "
     "unreadable, binary or non-UTF-8 source; a manifest problem or hash mismatch",
     Check.QUOTE: "the quote is not in the cited source (the warning shows the closest "
@@ -45,12 +47,15 @@ _HELP = {
     Check.ID: "a claim without id, a duplicate or malformed id",
     Check.VOCAB: "an unknown subtype or topic",
     Check.REF: "a cross-reference that resolves to nothing",
+    Check.DRIFT: "a statement, label or body (or a sentence citing a claim) says more than "
+    "its quotes: a medical term, number, certainty or cause that none of them holds; a "
+    "medical statement in an editorial block; a :drift-ok: that accepts nothing",
 }
 
 
 _FIX = {
-    Check.UNCITED: "add :source: and :quote: to the claim; make the paragraph a claim, cite "
-    "a source inline with {source}, or put it in an {editorial} block",
+    Check.UNCITED: "add :source: and :quote: to the claim; give the sentence its own "
+    "{claim} or {source} reference, make it a claim, or put it in an {editorial} block",
     Check.SOURCE: "use a key of docs/sources/manifest.toml or a file inside docs/sources/; "
     "keep sources UTF-8 text; after editing a source on purpose, update its sha256",
     Check.QUOTE: "copy the words from the source page (the warning shows the closest "
@@ -59,6 +64,9 @@ _FIX = {
     Check.VOCAB: "use a name of calcidocs_subtypes or calcidocs_topics in conf.py, or "
     "declare the new term there",
     Check.REF: "fix the name in the role or in :disputes:, or create the target",
+    Check.DRIFT: "say no more than the quotes (keep their 'may', name what they name); or, "
+    "as a reviewer who judged the words faithful, accept that one difference with "
+    ":drift-ok: TOKEN: reason; move medical text out of editorial blocks into claims",
 }
 
 
