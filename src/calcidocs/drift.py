@@ -33,7 +33,7 @@ _WORD = re.compile(r"[a-z]+|\d+(?:[.,]\d+)*%?|%")
 _ATTRIBUTION = re.compile(
     r"\b(?:only\s+|just\s+)?(?:one|two|three|four|five|both|all|each|every|no|"
     r"another|other|several|some|neither|either|the|a|this|that|its|their)"
-    r"\s+(?:other\s+|of\s+the\s+|of\s+its\s+)?(?:sources?|quotes?|articles?)\b"
+    r"\s+(?:[a-z-]+\s+){0,2}?(?:sources?|quotes?|articles?)\b"
     r"|\bs00\d\b"
 )
 
