@@ -27,7 +27,7 @@ def test_claim_renders_statement_marks_and_terms(tmp_path: Path) -> None:
     assert mark["href"] == "../sources/alpha.html#quote-red-damage-1"
     assert mark.get_text() == "[alpha]"
     meta = claim.find(class_="calcidocs-meta").get_text(" ", strip=True)
-    assert "Red form" in meta and "Causes" in meta and "verified" in meta
+    assert "Red form" in meta and "Causes" in meta and "quote found in source" in meta
 
 
 def test_multi_source_yaml_claim_keeps_both_citations(tmp_path: Path) -> None:

@@ -20,7 +20,7 @@ from .aggregates import FillAggregates, aggregate
 from .claim import ClaimDirective
 from .domain import CalcidocsDomain, CalcidocsXRefRole
 from .editorial import EditorialDirective
-from .lists import ClaimListDirective, DisagreementsDirective
+from .lists import AcceptedDriftDirective, ClaimListDirective, DisagreementsDirective
 from .reference import ReferenceDirective
 from .report import CitationReportDirective, SourceCoverageDirective
 from .source_page import SourceTextDirective
@@ -45,6 +45,7 @@ DIRECTIVES: dict[str, type[Directive]] = {
     "citation-report": CitationReportDirective,
     "calcidocs-reference": ReferenceDirective,
     "lexicon": lexicon.LexiconDirective,
+    "accepted-drift": AcceptedDriftDirective,
 }
 
 

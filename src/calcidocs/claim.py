@@ -29,7 +29,7 @@ from .library import library
 from .normalize import word_count
 from .problems import Check, Problem
 from .quotes import closest_passage, find_quote
-from .render import citation_mark, source_count, xref
+from .render import citation_mark, source_count, status_flag, xref
 
 MAX_CITATIONS = 9
 ID_RE = re.compile(r"^[a-z0-9]+(?:[-_.][a-z0-9]+)*$")
@@ -303,7 +303,5 @@ def meta_line(claim: dict[str, Any]) -> nodes.paragraph:
             "", "one source", classes=["calcidocs-flag", "calcidocs-single-source"]
         )
         para += nodes.Text(" \u00b7 ")
-    para += nodes.inline(
-        "", claim["status"], classes=["calcidocs-status", f"calcidocs-status-{claim['status']}"]
-    )
+    para += status_flag(claim["status"], "calcidocs-status")
     return para

@@ -48,7 +48,7 @@ def claim_drift(claim: dict[str, Any], lex: Lexicon, used: set[tuple[str, str]])
     for part, text, line in parts:
         if not text:
             continue
-        for drift in find_drift(text, quotes, lex):
+        for drift in find_drift(text, quotes, lex, claim["subtypes"]):
             token = is_accepted(drift, accepted, lex)
             if token is not None:
                 used.add((claim["id"], token))
@@ -73,7 +73,8 @@ def sentence_drift(
         if not claims or any(c["status"] != "verified" for c in claims):
             continue
         quotes = [q for claim in claims for q in _quotes(claim)]
-        for drift in find_drift(text, quotes, lex):
+        filed_under = {subtype for claim in claims for subtype in claim["subtypes"]}
+        for drift in find_drift(text, quotes, lex, filed_under):
             accepted_by = [
                 (claim["id"], token)
                 for claim in claims

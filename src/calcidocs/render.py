@@ -50,6 +50,25 @@ def source_count(claim: dict[str, Any]) -> int:
     return len({c["source"] for c in claim["citations"] if c["found"]})
 
 
+#: What each status means, in the words readers see ("verified" would read as
+#: "medically verified"; ``claims.json`` keeps the status names).
+STATUS_WORDS = {
+    "verified": "quote found in source",
+    "unverified": "no quote to check",
+    "uncited": "no source cited",
+    "broken": "quote not found in source",
+}
+
+
+def status_flag(status: str, *classes: str) -> nodes.inline:
+    """A claim's status as readers see it."""
+    return nodes.inline(
+        "",
+        STATUS_WORDS.get(status, status),
+        classes=[*classes, f"calcidocs-status-{status}"],
+    )
+
+
 def claim_line(
     claim: dict[str, Any],
     docname: str,
@@ -83,13 +102,7 @@ def claim_line(
             flag += xref("claim", other, nodes.inline("", other), docname, explicit=False)
         flags.append(flag)
     if claim["status"] != "verified":
-        flags.append(
-            nodes.inline(
-                "",
-                claim["status"],
-                classes=["calcidocs-flag", f"calcidocs-status-{claim['status']}"],
-            )
-        )
+        flags.append(status_flag(claim["status"], "calcidocs-flag"))
     for each in flags:
         result += [nodes.Text(" "), each]
     return result
