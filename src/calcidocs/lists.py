@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from docutils import nodes
 from docutils.parsers.rst import directives
@@ -167,7 +167,7 @@ class AcceptedDriftDirective(AggregateDirective):
     """``{accepted-drift} Caption``: every difference a reviewer accepted with ``:drift-ok:``."""
 
     kind = "accepted-drift"
-    option_spec: dict[str, Any] = {}
+    option_spec: ClassVar[dict[str, Any]] = {}
 
 
 def shown_in_accepted_drift(
