@@ -18,7 +18,7 @@ EXPECTED = [
     (MANIFEST, 13, "source", "source key 'alpha' is listed twice"),
     (MANIFEST, 20, "source", "sha256 of 'mism.txt' is"),
     (BAD, 3, "uncited", "claim no-source cites no source"),
-    (BAD, 8, "uncited", "paragraph cites no source: 'This paragraph makes a statement"),
+    (BAD, 8, "uncited", "sentence cites no source: 'This paragraph makes a statement"),
     (BAD, 12, "source", "unknown source 'gamma'"),
     (BAD, 18, "source", "refused: a path that leaves the sources folder"),
     (BAD, 24, "source", "refused: an absolute path"),

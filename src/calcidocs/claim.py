@@ -99,9 +99,11 @@ class ClaimDirective(SphinxDirective):
 
     def body_line(self) -> int:
         """The source line where the body starts."""
+        blank = next((i for i, text in enumerate(self.content) if text.strip()), 0)
         if type(self.state).__module__.startswith("myst_parser"):
-            return self.lineno + self.content_offset  # MyST: relative to the directive
-        return self.content_offset + 1  # docutils: 0-based in the document
+            # MyST: the number of lines between the directive and its body
+            return self.lineno + 1 + self.content_offset + blank
+        return self.content_offset + 1 + blank  # docutils: 0-based in the document
 
     def problem(self, check: Check, message: str, option: str | None = None) -> None:
         line = self.option_line(option) if option else self.lineno

@@ -121,10 +121,10 @@ def sentences(paragraph: nodes.Element) -> list[Sentence]:
             references.append((len(plain), xref))
     bounds = [0, *_ends(plain), len(plain)]
     result: list[Sentence] = []
-    offset = 0
     for low, high in itertools.pairwise(bounds):
-        result.append(Sentence(bare=plain[low:high], offset=offset))
-        offset += plain[low:high].count("\n")
+        bare = plain[low:high]
+        starts_at = low + len(bare) - len(bare.lstrip())
+        result.append(Sentence(bare=bare, offset=plain[:starts_at].count("\n")))
     inserted = [0] * len(result)  # characters of references added to each text
     for sentence in result:
         sentence.text = sentence.bare
