@@ -15,14 +15,18 @@ from sphinx.application import Sphinx
 from sphinx.config import Config
 from sphinx.environment import BuildEnvironment
 
-from . import checks, claims_json, config, freshness, lexicon, library, uncited
+from . import checks, claims_json, config, freshness, lexicon, library, readability, uncited
 from .aggregates import FillAggregates, aggregate
 from .claim import ClaimDirective
 from .domain import CalcidocsDomain, CalcidocsXRefRole
 from .editorial import EditorialDirective
 from .lists import AcceptedDriftDirective, ClaimListDirective, DisagreementsDirective
 from .reference import ReferenceDirective
-from .report import CitationReportDirective, SourceCoverageDirective
+from .report import (
+    CitationReportDirective,
+    ReadabilityReportDirective,
+    SourceCoverageDirective,
+)
 from .source_page import SourceTextDirective
 from .tables import ComparisonTableDirective
 from .vocabulary import TermDirective, VocabularyDirective
@@ -46,6 +50,7 @@ DIRECTIVES: dict[str, type[Directive]] = {
     "calcidocs-reference": ReferenceDirective,
     "lexicon": lexicon.LexiconDirective,
     "accepted-drift": AcceptedDriftDirective,
+    "readability-report": ReadabilityReportDirective,
 }
 
 
@@ -116,6 +121,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("env-before-read-docs", _load_library)
     app.connect("env-before-read-docs", lexicon.forget)
     app.connect("doctree-read", uncited.check_doctree)
+    app.connect("doctree-read", readability.collect)
     app.connect("doctree-read", freshness.collect_links)
     app.connect("env-updated", checks.report)
     app.connect("env-updated", freshness.pages_to_rewrite)

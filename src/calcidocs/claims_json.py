@@ -53,6 +53,7 @@ def export(env: BuildEnvironment) -> dict[str, Any]:
                     for c in claim["citations"]
                 ],
                 "disputes": claim["disputes"],
+                "drift_ok": claim.get("drift_ok", {}),
             }
             for claim in claims
         ],

@@ -165,6 +165,7 @@ class CalcidocsDomain(Domain):
         "resolved": {},  # docname -> what those references resolved to when last written
         "cited_sentences": {},  # docname -> [(line, text, [claim id])] of prose citing claims
         "editorial": {},  # docname -> [(line, text)] of editorial sentences, references left out
+        "readability": {},  # docname -> (words, sentences, syllables) of a content page's prose
     }
     data_version = 2
 

@@ -68,56 +68,38 @@ _NUMBER_WORDS = {
 }
 _UNITS = frozenset({"mg", "mcg", "g", "kg", "ml", "dl", "mmol", "mol", "mm", "cm", "iu", "units"})
 
-#: Words and phrases that hedge: a text that drops all of them overstates.
-HEDGES = (
-    "may",
-    "might",
-    "can",
-    "could",
-    "possible",
-    "possibly",
-    "perhaps",
-    "in some cases",
-    "some",
-    "sometimes",
-    "believed",
-    "thought",
-    "likely",
-    "unlikely",
-    "probably",
-    "suggest",
-    "suggests",
-    "suggested",
-    "appear to",
-    "appears to",
-    "seem to",
-    "seems to",
-    "often",
-    "usually",
-    "commonly",
-    "frequently",
-    "generally",
-    "typically",
-    "mostly",
-    "mainly",
-    "rarely",
-    "occasionally",
-    "variably",
-    "tends",
-    "tend",
-    "potentially",
-    "potential",
-    "risk",
-    "not always",
-    "in many",
-    "many cases",
-    "many people",
-    "many patients",
-    "in most",
-    "most cases",
-    "most often",
-    "most people",
-    "most patients",
+#: Words and phrases that hedge, by what they hedge. A text that drops every
+#: hedge of one kind that its quotes use overstates them: "many cases resolve"
+#: for "many cases ... may resolve" keeps how many but drops the "may".
+HEDGES: dict[str, tuple[str, ...]] = {
+    "possibility": (
+        *("may", "might", "can", "could", "possible", "possibly", "perhaps"),
+        *("likely", "unlikely", "probably", "potentially", "potential", "risk"),
+        *("not always",),
+    ),
+    "belief": (
+        *("believed", "thought", "suggest", "suggests", "suggested"),
+        *("appear to", "appears to", "seem to", "seems to"),
+    ),
+    "frequency": (
+        *("often", "usually", "commonly", "frequently", "generally", "typically"),
+        *("mostly", "mainly", "rarely", "occasionally", "sometimes", "tends", "tend"),
+        *("variably",),
+    ),
+    "extent": (
+        *("some", "in some cases", "in many", "many cases", "many people", "many patients"),
+        *("in most", "most cases", "most people", "most patients"),
+    ),
+}
+
+#: Words that make a short text (a label) state something rather than name it.
+STATING_WORDS = (
+    *("is", "are", "was", "were", "be", "been", "can", "could", "may", "might", "will"),
+    *("would", "should", "must", "do", "does", "did", "has", "have", "had", "not"),
+    *("resolve", "clear", "cause", "lead", "help", "form", "develop", "occur", "appear"),
+    *("affect", "need", "require", "heal", "disappear", "spread", "grow", "stay", "remain"),
+    *("show", "hurt", "go", "come", "prevent", "improve", "follow", "arise", "happen"),
+    *("last", "start", "begin", "become", "turn", "feel", "look", "get", "make", "give"),
 )
 
 #: Absolute words: a text may use one only where a quote does.
@@ -223,7 +205,6 @@ CAUSES: dict[str, tuple[str, ...]] = {
         "heal",
         "heals",
         "effective",
-        "works",
         "soften",
         "softens",
         "strengthen",
@@ -442,23 +423,26 @@ def _content(part_words: list[str]) -> set[str]:
 
 def _echoes(text_words: list[str], part: list[str]) -> bool:
     """Whether a text says again what a part of a quote says: they share at least
-    two content words and a third of the part's, or half of the text's."""
-    content, said = _content(part), _content(text_words)
-    shared = len(content & said)
-    if not content or not shared:
-        return False
-    mostly_the_part = shared >= min(2, len(content)) and shared * 3 >= len(content)
-    mostly_the_text = shared * 2 >= len(said)
-    return mostly_the_part or mostly_the_text
+    two content words, and a third of the part's."""
+    content = _content(part)
+    shared = len(content & _content(text_words))
+    return bool(content) and shared >= min(2, len(content)) and shared * 3 >= len(content)
 
 
 def find_drift(
-    text: str, quotes: list[str], lexicon: Lexicon, filed_under: Iterable[str] = ()
+    text: str,
+    quotes: list[str],
+    lexicon: Lexicon,
+    filed_under: Iterable[str] = (),
+    *,
+    label: bool = False,
 ) -> list[Drift]:
     """What ``text`` says that none of ``quotes`` says, in a fixed order.
 
     ``filed_under`` names the subtypes the claim is filed under: naming one of
     them is what the filing says, which the reviewer checks on the meta line.
+    A ``label`` that only names things ("Hands, feet") is not held to the
+    quotes' hedges; one that states something ("Resolves on its own") is.
     """
     if not quotes:
         return []
@@ -487,22 +471,22 @@ def find_drift(
                 Drift("number", written, f"gives {written!r}, which none of its quotes gives")
             )
 
-    quote_hedges = [
-        hedge
-        for quote in quotes
-        for part in _parts(quote)
-        if _echoes(text_words, part)
-        for hedge in _phrases_in(part, HEDGES)
-    ]
-    if quote_hedges and not _phrases_in(text_words, HEDGES):
-        hedge = quote_hedges[0]
-        drifts.append(
-            Drift(
-                "certainty",
-                hedge,
-                f"drops the quotes' hedge {hedge!r}: say as they do that it is not certain",
-            )
-        )
+    # A quote of one sentence is what the text rests on; of a longer quote,
+    # only the sentences that the text says again.
+    parts = [part for quote in quotes for part in _parts(quote) if part]
+    echoed = [part for part in parts if len(parts) == 1 or _echoes(text_words, part)]
+    if not label or _roots_in(text_words, STATING_WORDS):
+        for group in HEDGES.values():
+            quote_hedges = [h for part in echoed for h in _phrases_in(part, group)]
+            if quote_hedges and not _phrases_in(text_words, group):
+                hedge = max(quote_hedges, key=len)  # "in some cases" over "some"
+                drifts.append(
+                    Drift(
+                        "certainty",
+                        hedge,
+                        f"drops the quotes' hedge {hedge!r}: say as they do that it is not certain",
+                    )
+                )
     if not _phrases_in(every_quote_word, ABSOLUTES):
         absolute_words = words(_NOT_ABSOLUTE.sub(" ", plain))
         for absolute in _phrases_in(absolute_words, ABSOLUTES):

@@ -48,7 +48,8 @@ def claim_drift(claim: dict[str, Any], lex: Lexicon, used: set[tuple[str, str]])
     for part, text, line in parts:
         if not text:
             continue
-        for drift in find_drift(text, quotes, lex, claim["subtypes"]):
+        drifts = find_drift(text, quotes, lex, claim["subtypes"], label=part == "label")
+        for drift in drifts:
             token = is_accepted(drift, accepted, lex)
             if token is not None:
                 used.add((claim["id"], token))

@@ -3,7 +3,8 @@
 Tables, lists and source pages are filled from the claims of the whole project
 when they are written. After every read, each page holding one is fingerprinted
 with the claims it shows (as :data:`calcidocs.aggregates.SHOWS` picks them),
-the targets its links lead to, and, for reports, every problem: when the
+the targets its links lead to, and, for reports, every problem and the
+readability of every content page: when the
 fingerprint changed, the page is written again, without being read again.
 A page whose own cross-references now land elsewhere (a subtype page was
 added, a source page removed) is written again too.
@@ -62,7 +63,12 @@ def stale_aggregates(env: BuildEnvironment, domain: CalcidocsDomain) -> list[str
                 continue
             if everything is None:
                 everything = _digest(
-                    [domain.index.all_claims, all_problems(env), library(env).problems]
+                    [
+                        domain.index.all_claims,
+                        all_problems(env),
+                        library(env).problems,
+                        sorted(domain.data["readability"].items()),
+                    ]
                 )
             fingerprint.update(everything)
         value = fingerprint.hexdigest()

@@ -13,6 +13,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import pyphen
+from docutils import nodes
+from sphinx.application import Sphinx
+from sphinx.environment import BuildEnvironment
 
 _WORD = re.compile(r"[A-Za-z]+(?:['\u2019-][A-Za-z]+)*|\d+(?:[.,]\d+)*")
 _SENTENCE_END = re.compile(r"[.!?]+(?=\s|$)")
@@ -69,3 +72,64 @@ def counts(text: str) -> Counts:
 def grade(text: str) -> float:
     """The Flesch-Kincaid grade of ``text``."""
     return counts(text).grade
+
+
+# -- in the build --------------------------------------------------------------
+
+#: Classes of inline text that readers do not read as prose (citation marks,
+#: the meta line of terms and status).
+NOT_PROSE = ("calcidocs-cite", "calcidocs-meta")
+
+
+def _prose(node: nodes.Node) -> str:
+    if isinstance(node, nodes.Text):
+        return str(node)
+    if isinstance(node, nodes.Element):
+        if any(cls in node.get("classes", []) for cls in NOT_PROSE):
+            return ""
+        return "".join(_prose(child) for child in node.children)
+    return ""
+
+
+def page_counts(doctree: nodes.document) -> Counts:
+    """The counts of the prose of a page: every paragraph, marks and meta lines left out."""
+    total = Counts()
+    for paragraph in doctree.findall(nodes.paragraph):
+        if any(cls in paragraph.get("classes", []) for cls in NOT_PROSE):
+            continue
+        total += counts(" ".join(_prose(paragraph).split()))
+    return total
+
+
+def collect(app: Sphinx, doctree: nodes.document) -> None:
+    """``doctree-read``: keep the counts of a content page's prose in the domain."""
+    from .uncited import is_content_page
+
+    env = app.env
+    if not is_content_page(env.docname, list(app.config.calcidocs_content_pages)):
+        return
+    domain = env.domains["calcidocs"]
+    found = page_counts(doctree)
+    domain.data["readability"][env.docname] = (found.words, found.sentences, found.syllables)
+
+
+def page_grades(env: BuildEnvironment) -> list[tuple[str, Counts]]:
+    """Each content page with the counts of its prose, by docname."""
+    stored = env.domains["calcidocs"].data["readability"]
+    return [(docname, Counts(*stored[docname])) for docname in sorted(stored)]
+
+
+def statement_grades(env: BuildEnvironment) -> list[float]:
+    """The grade of each claim's statement."""
+    domain = env.domains["calcidocs"]
+    return [grade(claim["text"]) for claim in domain.index.all_claims]  # type: ignore[attr-defined]
+
+
+def median(values: list[float]) -> float:
+    ordered = sorted(values)
+    if not ordered:
+        return 0.0
+    middle = len(ordered) // 2
+    if len(ordered) % 2:
+        return ordered[middle]
+    return (ordered[middle - 1] + ordered[middle]) / 2
