@@ -29,7 +29,7 @@ from .library import library
 from .normalize import word_count
 from .problems import Check, Problem
 from .quotes import closest_passage, find_quote
-from .render import citation_mark, source_count, status_flag, xref
+from .render import citation_mark, evidence_flags, status_flag, xref
 
 MAX_CITATIONS = 9
 ID_RE = re.compile(r"^[a-z0-9]+(?:[-_.][a-z0-9]+)*$")
@@ -141,6 +141,13 @@ class ClaimDirective(SphinxDirective):
                     )
         citations = self.read_citations(shown_id)
         status = claim_status(citations)
+        verified = [c for c in citations if c["verified"]]
+        # Evidence that rests only on passages the manifest marks as weak
+        weak = (
+            sorted({r for c in verified for r in c.get("weak", [])})
+            if verified and all(c.get("weak") for c in verified)
+            else []
+        )
         return {
             "id": claim_id,
             "text": text,
@@ -157,6 +164,7 @@ class ClaimDirective(SphinxDirective):
             "disputes": split_names(self.options.get("disputes")),
             "status": status,
             "citations": citations,
+            "weak": weak,
         }
 
     def read_citations(self, shown_id: str) -> list[dict[str, Any]]:
@@ -222,6 +230,8 @@ class ClaimDirective(SphinxDirective):
                 )
                 continue
             citation.update(verified=True, start=match.start, end=match.end)
+            begin, finish = source.normalized.span(match.start, match.end)
+            citation["weak"] = [w.reason for w in source.weak if w.start < finish and begin < w.end]
         if not citations:
             self.problem(
                 Check.UNCITED, f"claim {shown_id} cites no source (add :source: and :quote:)"
@@ -300,10 +310,8 @@ def meta_line(claim: dict[str, Any]) -> nodes.paragraph:
                 para += nodes.Text(", ")
             para += xref(kind, name, nodes.inline("", name), explicit=False)
         para += nodes.Text(" \u00b7 ")
-    if source_count(claim) == 1:
-        para += nodes.inline(
-            "", "one source", classes=["calcidocs-flag", "calcidocs-single-source"]
-        )
+    for flag in evidence_flags(claim):
+        para += flag
         para += nodes.Text(" \u00b7 ")
     para += status_flag(claim["status"], "calcidocs-status")
     return para

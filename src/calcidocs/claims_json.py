@@ -54,6 +54,7 @@ def export(env: BuildEnvironment) -> dict[str, Any]:
                 ],
                 "disputes": claim["disputes"],
                 "drift_ok": claim.get("drift_ok", {}),
+                "weak": claim.get("weak", []),
             }
             for claim in claims
         ],

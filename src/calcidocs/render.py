@@ -45,6 +45,24 @@ def citation_mark(claim_id: str, citation: dict[str, Any], docname: str = "") ->
     )
 
 
+def evidence_flags(claim: dict[str, Any]) -> list[nodes.inline]:
+    """How much stands behind a claim, as readers see it: "one source" when only
+    one source backs it, and each reason the manifest gives when every quote
+    rests on a passage it marks as weak."""
+    flags = []
+    if source_count(claim) == 1:
+        flags.append(
+            nodes.inline("", "one source", classes=["calcidocs-flag", "calcidocs-single-source"])
+        )
+    for reason in claim.get("weak", []):
+        flags.append(
+            nodes.inline(
+                "", f"weak passage: {reason}", classes=["calcidocs-flag", "calcidocs-weak"]
+            )
+        )
+    return flags
+
+
 def source_count(claim: dict[str, Any]) -> int:
     """How many distinct sources a claim's verified or unverified citations name."""
     return len({c["source"] for c in claim["citations"] if c["found"]})
@@ -88,11 +106,7 @@ def claim_line(
     for citation in claim["citations"]:
         result.append(nodes.Text(" "))
         result.append(citation_mark(claim["id"], citation, docname))
-    flags: list[nodes.Node] = []
-    if source_count(claim) == 1:
-        flags.append(
-            nodes.inline("", "one source", classes=["calcidocs-flag", "calcidocs-single-source"])
-        )
+    flags: list[nodes.Node] = [*evidence_flags(claim)]
     if disputed_by:
         flag = nodes.inline("", "", classes=["calcidocs-flag", "calcidocs-disputed"])
         flag += nodes.Text("disputed by ")

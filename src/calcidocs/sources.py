@@ -18,8 +18,21 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath, PureWindowsPath
 
 from .normalize import Normalized, normalize
+from .quotes import find_quote
 
 KEY_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+
+
+@dataclass(frozen=True)
+class WeakPassage:
+    """A passage of a source that the manifest marks as weak, and why.
+
+    ``start`` and ``end`` are offsets in the source's text: whole lines.
+    """
+
+    start: int
+    end: int
+    reason: str
 
 
 @dataclass
@@ -32,6 +45,7 @@ class Source:
     notes: str = ""
     sha256: str = ""  # as the manifest pins it ("" when not pinned)
     exclude: list[str] = field(default_factory=list)
+    weak: list[WeakPassage] = field(default_factory=list)
     listed: bool = True  # in the manifest (False: cited by file name only)
     actual_sha256: str = ""
     text: str | None = None
@@ -51,6 +65,29 @@ class ManifestProblem:
 
     location: str  # "path:line"
     message: str
+
+
+def _weak_span(source: Source, entry: dict, starts: list[int]) -> tuple[int, int] | str:
+    """The (start, end) of a weak passage in the source's text, or what is wrong."""
+    text = source.text or ""
+    lines = entry.get("lines")
+    phrase = entry.get("phrase")
+    if isinstance(lines, str) and re.fullmatch(r"\d+(-\d+)?", lines.strip()):
+        first, _, last = lines.strip().partition("-")
+        low, high = int(first), int(last or first)
+        if not 1 <= low <= high <= len(starts):
+            return f"lines {lines!r} are not lines of the source (1 to {len(starts)})"
+    elif isinstance(phrase, str) and phrase.strip():
+        match = find_quote(source.normalized, phrase)
+        if match is None:
+            return f"phrase {phrase!r} is not in the source"
+        begin, finish = source.normalized.span(match.start, match.end)
+        low = sum(1 for start in starts if start <= begin)
+        high = sum(1 for start in starts if start < finish)
+    else:
+        return 'needs lines = "N-M" or a phrase'
+    end = starts[high] - 1 if high < len(starts) else len(text)
+    return starts[low - 1], end
 
 
 def refuse_reason(ref: str) -> str | None:
@@ -168,9 +205,20 @@ class SourceLibrary:
             line = header_lines[index] if index < len(header_lines) else 1
             end = header_lines[index + 1] if index + 1 < len(header_lines) else len(lines) + 1
             block = lines[line - 1 : end - 1]
-            self._add_entry(entry, line, functools.partial(_field_line, block, line))
+            weak_lines = [
+                line + offset
+                for offset, line_text in enumerate(block)
+                if line_text.strip().replace(" ", "") == "[[source.weak]]"
+            ]
+            self._add_entry(entry, line, functools.partial(_field_line, block, line), weak_lines)
 
-    def _add_entry(self, entry: object, line: int, field_line: Callable[[str], int]) -> None:
+    def _add_entry(
+        self,
+        entry: object,
+        line: int,
+        field_line: Callable[[str], int],
+        weak_lines: list[int] | None = None,
+    ) -> None:
         if not isinstance(entry, dict):
             self._problem(line, "a [[source]] entry is not a table")
             return
@@ -208,6 +256,8 @@ class SourceLibrary:
             exclude=[e for e in exclude if isinstance(e, str)] if isinstance(exclude, list) else [],
         )
         self._read(source)
+        if source.text is not None:
+            self._add_weak(source, entry.get("weak", []), weak_lines or [line])
         if source.error:
             self._problem(line, f"source {key!r}: {source.error}")
         elif not source.sha256:
@@ -220,6 +270,25 @@ class SourceLibrary:
             )
         self.by_key[key] = source
         self.by_file[norm_file] = source
+
+    def _add_weak(self, source: Source, entries: object, lines: list[int]) -> None:
+        """Read a source's ``[[source.weak]]`` entries: ``lines = "N-M"`` or
+        ``phrase = "..."`` (the lines that hold it), each with a ``reason``."""
+        if not isinstance(entries, list):
+            self._problem(lines[0], f"source {source.key!r}: weak must be a list of tables")
+            return
+        text = source.text or ""
+        starts = [0, *(i + 1 for i, char in enumerate(text) if char == "\n" and i + 1 < len(text))]
+        for index, entry in enumerate(entries):
+            line = lines[index] if index < len(lines) else lines[-1]
+            if not isinstance(entry, dict) or not isinstance(entry.get("reason"), str):
+                self._problem(line, f"source {source.key!r}: a weak passage needs a reason")
+                continue
+            span = _weak_span(source, entry, starts)
+            if isinstance(span, str):
+                self._problem(line, f"source {source.key!r}: weak passage {span}")
+                continue
+            source.weak.append(WeakPassage(span[0], span[1], " ".join(entry["reason"].split())))
 
     # -- files --------------------------------------------------------------
 
