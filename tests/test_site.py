@@ -206,3 +206,106 @@ def test_each_disagreement_is_shown_side_by_side(site_build: tuple[Path, int, st
         pairs.add(frozenset(sides))
     for one, two in DISAGREEMENTS:
         assert frozenset((one, two)) in pairs, (one, two)
+
+
+# -- the drift check's mistakes, made by hand in a copy of the real docs ----------
+
+CLAIM_LINE = re.compile(r"^:::\{claim\} (?P<text>.+)\n:id: (?P<id>\S+)\n", re.M)
+
+
+def _first_claim(text: str, *, contains: str = "") -> re.Match[str]:
+    for match in CLAIM_LINE.finditer(text):
+        if contains in f" {match.group('text')} ":
+            return match
+    raise AssertionError(f"no claim with {contains!r} in its statement")
+
+
+def _line_at(text: str, offset: int) -> int:
+    return text.count("\n", 0, offset) + 1
+
+
+def _statement_edit(text: str, new: Callable[[str], str], contains: str = "") -> tuple[str, int]:
+    claim = _first_claim(text, contains=contains)
+    start, end = claim.span("text")
+    return text[:start] + new(claim.group("text")) + text[end:], _line_at(text, claim.start())
+
+
+def _organ_added(text: str) -> tuple[str, int, str]:
+    edited, line = _statement_edit(text, lambda s: s.rstrip(".") + ", and in the kidneys.")
+    return edited, line, "names 'kidney' (organ)"
+
+
+def _number_added(text: str) -> tuple[str, int, str]:
+    edited, line = _statement_edit(text, lambda s: s.rstrip(".") + " in 40% of people.")
+    return edited, line, "gives '40%'"
+
+
+def _may_dropped(text: str) -> tuple[str, int, str]:
+    edited, line = _statement_edit(text, lambda s: s.replace(" may ", " "), contains=" may ")
+    return edited, line, "drops the quotes' hedge 'may'"
+
+
+def _label_stronger(text: str) -> tuple[str, int, str]:
+    unlabelled = [
+        claim
+        for claim in CLAIM_LINE.finditer(text)
+        if ":label:" not in text[claim.start() : text.find("\n:::", claim.start())]
+    ]
+    assert unlabelled, "no claim without a label"
+    insert_at = unlabelled[0].end()
+    edited = text[:insert_at] + ":label: Always in every patient\n" + text[insert_at:]
+    return edited, _line_at(text, insert_at), "the label says 'always'"
+
+
+def _uncited_after_reference(text: str) -> tuple[str, int, str]:
+    claim = _first_claim(text)
+    statement = claim.group("text").rstrip(".")
+    addition = f"\n{statement} ({{claim}}`{claim.group('id')}`). It never heals.\n"
+    return text + addition, len(text.splitlines()) + 2, "sentence cites no source: 'It never"
+
+
+def _medical_editorial(text: str) -> tuple[str, int, str]:
+    addition = "\n:::{editorial}\nThe deposits form in the kidneys.\n:::\n"
+    return text + addition, len(text.splitlines()) + 3, "an editorial note makes a medical"
+
+
+DRIFT_MISTAKES = {
+    "organ-added": (_organ_added, "drift"),
+    "number-added": (_number_added, "drift"),
+    "may-dropped": (_may_dropped, "drift"),
+    "label-stronger": (_label_stronger, "drift"),
+    "uncited-after-reference": (_uncited_after_reference, "uncited"),
+    "medical-editorial": (_medical_editorial, "drift"),
+}
+
+
+def _page_for(mistake: str) -> Path:
+    """The first content page where the mistake can be made (dystrophic if it can)."""
+    pages = [PAGE, *(p.relative_to(REPO) for p in sorted(REPO.glob("docs/*s/*.md")))]
+    pages = [p for p in pages if p.parts[1] in ("subtypes", "topics")]
+    for page in pages:
+        try:
+            DRIFT_MISTAKES[mistake][0]((REPO / page).read_text(encoding="utf-8"))
+        except AssertionError:
+            continue
+        return page
+    raise AssertionError(f"no page where {mistake} can be made")
+
+
+@pytest.mark.parametrize("mistake", sorted(DRIFT_MISTAKES))
+def test_each_drift_fails_the_check_at_its_line(tmp_path: Path, mistake: str) -> None:
+    make, subtype = DRIFT_MISTAKES[mistake]
+    site = _copy_site(tmp_path)
+    page = site / _page_for(mistake)
+    text, line, message = make(page.read_text(encoding="utf-8"))
+    page.write_text(text, encoding="utf-8")
+    code, stderr = _check(site, tmp_path / "out")
+    assert code != 0
+    hits = [
+        w
+        for w in stderr.splitlines()
+        if w.startswith(f"{page}:{line}: WARNING: ")
+        and message in w
+        and w.endswith(f"[calcidocs.{subtype}]")
+    ]
+    assert len(hits) == 1, stderr

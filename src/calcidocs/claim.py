@@ -230,8 +230,9 @@ class ClaimDirective(SphinxDirective):
                 )
                 continue
             citation.update(verified=True, start=match.start, end=match.end)
-            begin, finish = source.normalized.span(match.start, match.end)
-            citation["weak"] = [w.reason for w in source.weak if w.start < finish and begin < w.end]
+            citation["weak"] = [
+                w.reason for w in source.weak if w.start < match.end and match.start < w.end
+            ]
         if not citations:
             self.problem(
                 Check.UNCITED, f"claim {shown_id} cites no source (add :source: and :quote:)"

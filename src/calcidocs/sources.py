@@ -81,9 +81,8 @@ def _weak_span(source: Source, entry: dict, starts: list[int]) -> tuple[int, int
         match = find_quote(source.normalized, phrase)
         if match is None:
             return f"phrase {phrase!r} is not in the source"
-        begin, finish = source.normalized.span(match.start, match.end)
-        low = sum(1 for start in starts if start <= begin)
-        high = sum(1 for start in starts if start < finish)
+        low = sum(1 for start in starts if start <= match.start)
+        high = sum(1 for start in starts if start < match.end)
     else:
         return 'needs lines = "N-M" or a phrase'
     end = starts[high] - 1 if high < len(starts) else len(text)

@@ -34,6 +34,9 @@ EXEMPT_CLASSES = ("calcidocs-claim", EDITORIAL_CLASS, "calcidocs-generated")
 _SENTENCE_END = re.compile(r"[.!?][\"'\u201d\u2019)\]]*\s+(?=[A-Z0-9\"'\u201c\u2018(\[])")
 _ABBREVIATIONS = ("e.g.", "i.e.", "etc.", "vs.", "cf.", "dr.", "no.", "approx.", "ca.")
 SHOWN_CHARS = 70
+#: Words that only lead to references ("See {topic}`treatment`.").
+NAVIGATION_WORDS = frozenset({"see", "also", "and", "or", "the", "page", "pages", "for", "more"})
+_WORDS = re.compile(r"\w+")
 
 
 def is_content_page(docname: str, patterns: list[str]) -> bool:
@@ -79,7 +82,8 @@ class Sentence:
 
     @property
     def has_words(self) -> bool:
-        return any(char.isalnum() for char in self.bare)
+        """Whether it has words of its own, beyond references and "see also"."""
+        return any(word.casefold() not in NAVIGATION_WORDS for word in _WORDS.findall(self.bare))
 
 
 def _pieces(node: nodes.Node) -> list[tuple[str, addnodes.pending_xref | None]]:
