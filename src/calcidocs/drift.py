@@ -171,7 +171,6 @@ CAUSES: dict[str, tuple[str, ...]] = {
         "aetiology",
         "so that",
         "therefore",
-        "makes",
     ),
     "benefit": (
         "help",
@@ -436,6 +435,7 @@ def find_drift(
     filed_under: Iterable[str] = (),
     *,
     label: bool = False,
+    restates: bool = True,
 ) -> list[Drift]:
     """What ``text`` says that none of ``quotes`` says, in a fixed order.
 
@@ -443,6 +443,9 @@ def find_drift(
     them is what the filing says, which the reviewer checks on the meta line.
     A ``label`` that only names things ("Hands, feet") is not held to the
     quotes' hedges; one that states something ("Resolves on its own") is.
+    A text that ``restates`` its quotes (a claim's statement) keeps the hedges
+    of a one-sentence quote whatever its words; other texts (a label, a body, a
+    sentence citing a claim) keep those of the quote sentences they say again.
     """
     if not quotes:
         return []
@@ -474,7 +477,9 @@ def find_drift(
     # A quote of one sentence is what the text rests on; of a longer quote,
     # only the sentences that the text says again.
     parts = [part for quote in quotes for part in _parts(quote) if part]
-    echoed = [part for part in parts if len(parts) == 1 or _echoes(text_words, part)]
+    echoed = [
+        part for part in parts if (restates and len(parts) == 1) or _echoes(text_words, part)
+    ]
     if not label or _roots_in(text_words, STATING_WORDS):
         for group in HEDGES.values():
             quote_hedges = [h for part in echoed for h in _phrases_in(part, group)]

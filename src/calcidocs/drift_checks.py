@@ -48,7 +48,14 @@ def claim_drift(claim: dict[str, Any], lex: Lexicon, used: set[tuple[str, str]])
     for part, text, line in parts:
         if not text:
             continue
-        drifts = find_drift(text, quotes, lex, claim["subtypes"], label=part == "label")
+        drifts = find_drift(
+            text,
+            quotes,
+            lex,
+            claim["subtypes"],
+            label=part == "label",
+            restates=part == "statement",
+        )
         for drift in drifts:
             token = is_accepted(drift, accepted, lex)
             if token is not None:
@@ -75,7 +82,7 @@ def sentence_drift(
             continue
         quotes = [q for claim in claims for q in _quotes(claim)]
         filed_under = {subtype for claim in claims for subtype in claim["subtypes"]}
-        for drift in find_drift(text, quotes, lex, filed_under):
+        for drift in find_drift(text, quotes, lex, filed_under, restates=False):
             accepted_by = [
                 (claim["id"], token)
                 for claim in claims
