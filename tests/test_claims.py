@@ -88,7 +88,11 @@ def test_claims_json_follows_the_contract(tmp_path: Path) -> None:
         "status",
         "citations",
         "disputes",
+        # beyond the contract: the differences a reviewer accepted, weak evidence
+        "drift_ok",
+        "weak",
     }
+    assert first["drift_ok"] == {} and first["weak"] == []
     assert first["docname"] == "subtypes/red"
     assert first["line"] == 10
     assert first["subtypes"] == ["red"] and first["topics"] == ["causes"]
