@@ -149,3 +149,5 @@ calcidocs_topics = {
     "examples": "Examples",
 }
 calcidocs_content_pages = ["subtypes/*", "topics/*"]
+# Who reviewed each claim, when, and what they read (python -m calcidocs.check --accept).
+calcidocs_review_lock = "claims.lock"

@@ -15,7 +15,7 @@ from sphinx.application import Sphinx
 from sphinx.config import Config
 from sphinx.environment import BuildEnvironment
 
-from . import checks, claims_json, config, freshness, library, uncited
+from . import checks, claims_json, config, freshness, library, review_check, uncited
 from .aggregates import FillAggregates, aggregate
 from .claim import ClaimDirective
 from .domain import CalcidocsDomain, CalcidocsXRefRole
@@ -112,7 +112,9 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("config-inited", _refuse_raw_html)
     app.connect("env-before-read-docs", _refuse_raw_directive)
     app.connect("env-before-read-docs", _load_library)
+    app.connect("env-before-read-docs", review_check.load)
     app.connect("doctree-read", uncited.check_doctree)
+    app.connect("doctree-read", review_check.add_review_date)
     app.connect("doctree-read", freshness.collect_links)
     app.connect("env-updated", checks.report)
     app.connect("env-updated", freshness.pages_to_rewrite)

@@ -139,6 +139,8 @@ class ClaimDirective(SphinxDirective):
             "subtypes": subtypes,
             "topics": topics,
             "label": " ".join((self.options.get("label") or "").split()),
+            # the body's words, for the review fingerprint (its markup is rendered below)
+            "body": " ".join("\n".join(self.content).split()),
             "disputes": split_names(self.options.get("disputes")),
             "status": status,
             "citations": citations,

@@ -26,6 +26,7 @@ class Check(StrEnum):
     ID = "id"
     VOCAB = "vocab"
     REF = "ref"
+    REVIEW = "review"
 
     @property
     def help(self) -> str:
@@ -45,6 +46,9 @@ _HELP = {
     Check.ID: "a claim without id, a duplicate or malformed id",
     Check.VOCAB: "an unknown subtype or topic",
     Check.REF: "a cross-reference that resolves to nothing",
+    Check.REVIEW: "with a review lock: a claim not yet reviewed, changed since its review, "
+    "or whose cited source changed since; a review record whose claim is gone; a lock "
+    "line that is no review record",
 }
 
 
@@ -59,6 +63,8 @@ _FIX = {
     Check.VOCAB: "use a name of calcidocs_subtypes or calcidocs_topics in conf.py, or "
     "declare the new term there",
     Check.REF: "fix the name in the role or in :disputes:, or create the target",
+    Check.REVIEW: "read the claim and its quotes, then sign it off: python -m calcidocs.check "
+    "--accept --reviewer NAME ID (it shows what changed, word by word, and writes the lock)",
 }
 
 
@@ -71,17 +77,25 @@ class Problem(NamedTuple):
     message: str
 
 
+class FileProblem(NamedTuple):
+    """A problem in a file that is no document (the source manifest, the review lock)."""
+
+    location: str  # "path:line"
+    check: str  # a Check value
+    message: str
+
+
 #: The longest warning message (a longer one is cut short).
 MAX_MESSAGE_CHARS = 1000
 #: Characters that reorder or hide text on a terminal.
 _BIDI = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 
 
-def printable(message: str) -> str:
+def printable(message: str, limit: int | None = MAX_MESSAGE_CHARS) -> str:
     """``message`` fit for a reviewer's terminal: control characters, line separators
-    and bidirectional overrides escaped (``\\x1b``), at most :data:`MAX_MESSAGE_CHARS`."""
-    if len(message) > MAX_MESSAGE_CHARS:
-        message = message[: MAX_MESSAGE_CHARS - 1] + "\u2026"
+    and bidirectional overrides escaped (``\\x1b``), at most ``limit`` characters."""
+    if limit is not None and len(message) > limit:
+        message = message[: limit - 1] + "\u2026"
     return "".join(
         char.encode("unicode_escape").decode("ascii")
         if unicodedata.category(char) in ("Cc", "Zl", "Zp") or char in _BIDI
