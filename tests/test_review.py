@@ -394,9 +394,21 @@ def test_a_lock_that_is_no_file_is_one_warning(tmp_path: Path) -> None:
     (srcdir / "claims.lock").unlink()
     (srcdir / "claims.lock").mkdir()
     result = build(srcdir)
-    located = [w for w in _reviews(result) if w["file"] == LOCK]
-    assert [w["message"] for w in located] == ["the review lock is not a regular file"]
+    # one warning, at the lock: not one more for each claim it would have signed
+    assert [(w["file"], w["message"]) for w in result.warning_list()] == [
+        (LOCK, "the review lock is not a regular file")
+    ]
     assert "Traceback" not in result.warnings
+
+
+def test_a_lock_that_links_out_of_its_folder_is_not_read(tmp_path: Path) -> None:
+    srcdir = _review(tmp_path)
+    outside = tmp_path / "elsewhere.lock"
+    (srcdir / "claims.lock").rename(outside)
+    (srcdir / "claims.lock").symlink_to(outside)
+    assert [(w["file"], w["message"]) for w in build(srcdir).warning_list()] == [
+        (LOCK, "the review lock is a link that leads out of its folder")
+    ]
 
 
 def test_the_report_lists_review_problems_with_the_lock_line(tmp_path: Path) -> None:

@@ -62,13 +62,16 @@ def read_lock_file(srcdir: Path, name: str) -> LockFile:
     if not found.exists:
         return found
     try:
-        info = os.stat(path)
-        if not stat.S_ISREG(info.st_mode):
+        real = path.resolve(strict=True)
+        if path.parent.resolve(strict=True) not in real.parents:
+            found.error = "the review lock is a link that leads out of its folder"
+            return found
+        if not stat.S_ISREG(os.stat(real).st_mode):
             found.error = "the review lock is not a regular file"
             return found
-        raw = path.read_bytes()
-    except OSError as err:
-        found.error = f"cannot read the review lock: {err.strerror or err}"
+        raw = real.read_bytes()
+    except (OSError, RuntimeError) as err:
+        found.error = f"cannot read the review lock: {getattr(err, 'strerror', None) or err}"
         return found
     try:
         text = raw.decode("utf-8-sig")
@@ -262,8 +265,8 @@ def describe(review: ClaimReview, lock_name: str) -> str | None:
 def claim_problems(env: BuildEnvironment) -> list[Problem]:
     """A ``review`` problem for each claim whose record does not sign it as it is."""
     found = state(env)
-    if found is None:
-        return []
+    if found is None or found.lock.error:
+        return []  # an unreadable lock is one problem, at the lock
     problems = []
     for review in found.reviews.values():
         message = describe(review, found.lock.name)
