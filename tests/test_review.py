@@ -164,6 +164,23 @@ def test_each_bad_lock_line_is_one_problem_at_its_line() -> None:
     assert list(lock.entries) == [record["id"]]
 
 
+def test_hostile_lock_lines_are_problems_not_crashes() -> None:
+    good = (Path(__file__).parent / "roots" / "test-review" / "claims.lock").read_text("utf-8")
+    record = json.loads(good.splitlines()[0])
+    lines = [
+        "[" * 100_000 + "]" * 100_000,
+        json.dumps({**record, "reviewed": {"statement": [[[["deep"]]]]}}),
+        json.dumps({**record, "anchors": [{"number": "1"}]}),
+        json.dumps({**record, "sources": {"alpha": 1}}),
+        json.dumps({**record, "on": "20260115"}),
+        "\x00\x1b[31m",
+        "NaN",
+    ]
+    lock = parse_lock("\n".join(lines))
+    assert [line for line, _ in lock.problems] == [1, 2, 3, 4, 5, 6, 7]
+    assert not lock.entries
+
+
 def _anchor(
     start: int, prefix: str = "the text before the quote, full", suffix: str = "after"
 ) -> Anchor:
@@ -608,6 +625,27 @@ def test_an_incremental_build_after_accept_shows_the_new_date(tmp_path: Path) ->
     for page in ("subtypes/red", "subtypes/blue", "report"):
         assert second.html(page) == fresh.html(page), page
     assert second.claims_json() == fresh.claims_json()
+
+
+def test_after_a_review_only_the_pages_of_the_signed_claims_are_written_again(
+    tmp_path: Path,
+) -> None:
+    srcdir = _review(tmp_path)
+    out = tmp_path / "out"
+    first = build(srcdir, out)
+    written = {
+        page: (first.outdir / f"{page}.html").stat().st_mtime_ns
+        for page in ("subtypes/red", "subtypes/blue", "report")
+    }
+    done = _check(
+        srcdir, "--accept", "--reviewer", "B. Reviewer", "--on", "2026-03-01", "blue-rare"
+    )
+    assert done.returncode == 0, done.stderr
+    second = build(srcdir, out)
+    again = {page: (second.outdir / f"{page}.html").stat().st_mtime_ns for page in written}
+    assert again["subtypes/blue"] != written["subtypes/blue"]
+    assert again["subtypes/red"] == written["subtypes/red"]
+    assert again["report"] == written["report"]  # it shows no review that changed
 
 
 def test_a_lock_made_after_the_first_build_reaches_the_pages(tmp_path: Path) -> None:

@@ -124,7 +124,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_css_file("calcidocs.css")
     return {
         "version": __version__,
-        "env_version": 1,
+        "env_version": 2,  # 2: claims keep their body text (for the review fingerprint)
         "parallel_read_safe": True,
         "parallel_write_safe": True,
     }

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime
 import difflib
+import functools
 import hashlib
 import json
 import re
@@ -30,6 +31,7 @@ CONTEXT_CHARS = 32
 FIELD_ORDER = ("statement", "label", "body", "subtypes", "topics", "citations", "disputes")
 
 _SHA256_RE = re.compile(r"^[0-9a-f]{64}$")
+_DATE_RE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 
 
 def reviewed_fields(claim: dict[str, Any]) -> dict[str, Any]:
@@ -182,7 +184,7 @@ class LockEntry:
             "on": self.on,
         }
 
-    @property
+    @functools.cached_property
     def consistent(self) -> bool:
         """Whether the fingerprint is that of the recorded fields (no hand edit)."""
         return fingerprint(self.reviewed) == self.fingerprint
@@ -232,6 +234,26 @@ def _anchor(value: Any) -> Anchor:
     return anchor
 
 
+def _plain(value: Any) -> bool:
+    """Text, or a list of texts or of objects of texts (what a claim's fields are)."""
+    if isinstance(value, str):
+        return True
+    return isinstance(value, list) and all(
+        isinstance(item, str)
+        or (isinstance(item, dict) and all(isinstance(v, str) for v in item.values()))
+        for item in value
+    )
+
+
+def _reviewed(value: Any) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise RecordError("'reviewed' is missing or not an object")
+    for key, field_value in value.items():
+        if not _plain(field_value):
+            raise RecordError(f"'reviewed' field {key!r} is not text or a list of texts")
+    return value
+
+
 def parse_record(data: Any, line: int) -> LockEntry:
     """A :class:`LockEntry` from a decoded lock line, or :class:`RecordError`."""
     if not isinstance(data, dict):
@@ -240,9 +262,7 @@ def parse_record(data: Any, line: int) -> LockEntry:
     print_ = _text(data, "fingerprint")
     if not _SHA256_RE.match(print_):
         raise RecordError("'fingerprint' is not a sha256 in hexadecimal")
-    reviewed = data.get("reviewed")
-    if not isinstance(reviewed, dict):
-        raise RecordError("'reviewed' is missing or not an object")
+    reviewed = _reviewed(data.get("reviewed"))
     sources = data.get("sources", {})
     if not isinstance(sources, dict) or not all(
         isinstance(k, str) and isinstance(v, str) for k, v in sources.items()
@@ -253,9 +273,11 @@ def parse_record(data: Any, line: int) -> LockEntry:
         raise RecordError("'anchors' is not a list")
     on = _text(data, "on")
     try:
-        datetime.date.fromisoformat(on)
+        valid = bool(_DATE_RE.match(on)) and bool(datetime.date.fromisoformat(on))
     except ValueError:
-        raise RecordError(f"'on' is not a date (YYYY-MM-DD): {on!r}") from None
+        valid = False
+    if not valid:
+        raise RecordError(f"'on' is not a date (YYYY-MM-DD): {on!r}")
     return LockEntry(
         id=claim_id,
         fingerprint=print_,
@@ -279,6 +301,11 @@ def parse_lock(text: str) -> Lock:
         except json.JSONDecodeError as err:
             lock.problems.append(
                 (number, f"line {number} of the review lock is not JSON: {err.msg}")
+            )
+            continue
+        except RecursionError:
+            lock.problems.append(
+                (number, f"line {number} of the review lock is not JSON: nested too deeply")
             )
             continue
         except RecordError as err:

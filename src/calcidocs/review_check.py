@@ -341,11 +341,12 @@ def add_review_date(app: Sphinx, doctree: nodes.document) -> None:
     assert isinstance(domain, CalcidocsDomain)
     if not domain.data["claims"].get(docname):
         return
-    lock = Path(env.srcdir) / name
-    if lock.is_file():
-        # Read again when the lock changes (an absent dependency would mean
-        # reading the page on every build; freshness covers a lock made later).
-        env.note_dependency(str(lock))
+    # No env.note_dependency on the lock: the page's text does not depend on it,
+    # only this line does, and it is filled when the page is written. The line is
+    # an aggregate whose fingerprint holds the reviews of the page's claims
+    # (_shown), so after a review only the pages whose claims it signed are
+    # written again, without being read again (see calcidocs.freshness); with
+    # the dependency, every content page would be read again after any review.
     options = {"page": docname}
     domain.note_aggregate(docname, KIND, options)
     placeholder = aggregate(kind=KIND, docname=docname, options=options)
