@@ -153,3 +153,5 @@ calcidocs_topics = {
 calcidocs_content_pages = ["subtypes/*", "topics/*", "index", "glossary", "disagreements"]
 # The medical terms the drift check knows, shown on the vocabulary page.
 calcidocs_lexicon = "lexicon.toml"
+# Who reviewed each claim, when, and what they read (python -m calcidocs.check --accept).
+calcidocs_review_lock = "claims.lock"

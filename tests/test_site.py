@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import shutil
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -309,3 +312,66 @@ def test_each_drift_fails_the_check_at_its_line(tmp_path: Path, mistake: str) ->
         and w.endswith(f"[calcidocs.{subtype}]")
     ]
     assert len(hits) == 1, stderr
+
+
+def _review_check(site: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """``python -m calcidocs.check`` in a copy of the site, as a reviewer runs it."""
+    return subprocess.run(
+        [sys.executable, "-m", "calcidocs.check", *args],
+        cwd=site,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def test_review_sign_off_on_a_copy_of_the_real_docs(tmp_path: Path) -> None:
+    """The check passes; an edited statement fails it, naming the claim; --accept signs
+    it off and the check passes again; a changed source flags every claim citing it."""
+    site = _copy_site(tmp_path)
+    page = site / PAGE
+    text = page.read_text(encoding="utf-8")
+    line = _line_of(text, r"^:::\{claim\} ")
+    statement = text.splitlines()[line - 1].removeprefix(":::{claim} ")
+    claim_id = re.search(r"^:?id: (\S+)$", text, re.M).group(1)  # type: ignore[union-attr]
+    page.write_text(
+        text.replace(statement, statement.rstrip(".") + ", as the sources say.", 1), "utf-8"
+    )
+
+    failed = _review_check(site)
+    assert failed.returncode == 1
+    flagged = [w for w in failed.stderr.splitlines() if w.endswith("[calcidocs.review]")]
+    assert len(flagged) == 1, failed.stderr
+    assert flagged[0].startswith(f"{page}:{line}: WARNING: claim {claim_id}: statement changed")
+
+    signed = _review_check(site, "--accept", "--reviewer", "Dr. Example Reviewer")
+    assert signed.returncode == 0, signed.stderr
+    assert f"claim {claim_id} (docs/{PAGE.relative_to('docs')}:{line})" in signed.stdout
+    assert "    words: " in signed.stdout and ", as the sources say.+}" in signed.stdout
+    lock = {
+        record["id"]: record
+        for record in map(json.loads, (site / "docs/claims.lock").read_text("utf-8").splitlines())
+    }
+    assert lock[claim_id]["by"] == "Dr. Example Reviewer"
+    passed = _review_check(site, "--outdir", str(tmp_path / "html"))
+    assert passed.returncode == 0, passed.stderr
+    claims = json.loads((tmp_path / "html" / "claims.json").read_text(encoding="utf-8"))["claims"]
+    assert {c["review"]["current"] for c in claims} == {True}
+
+    key = "s003"
+    manifest = site / "docs/sources/manifest.toml"
+    pinned = re.search(rf'key = "{key}"\nfile = "([^"]+)"', manifest.read_text(encoding="utf-8"))
+    source = site / "docs/sources" / pinned.group(1)  # type: ignore[union-attr]
+    before = hashlib.sha256(source.read_bytes()).hexdigest()
+    source.write_bytes(source.read_bytes() + b"\n")
+    after = hashlib.sha256(source.read_bytes()).hexdigest()
+    manifest.write_text(manifest.read_text(encoding="utf-8").replace(before, after), "utf-8")
+    citing = {c["id"] for c in claims if any(x["source"] == key for x in c["citations"])}
+    assert len(citing) > 10
+    changed = _review_check(site)
+    assert changed.returncode == 1
+    warnings = [w for w in changed.stderr.splitlines() if " WARNING: " in w]
+    assert all(w.endswith("[calcidocs.review]") for w in warnings), changed.stderr
+    named = [re.search(r"WARNING: claim (\S+): source s003 changed", w) for w in warnings]
+    assert {match.group(1) for match in named if match} == citing
+    assert len(named) == len(citing)

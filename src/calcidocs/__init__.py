@@ -15,7 +15,17 @@ from sphinx.application import Sphinx
 from sphinx.config import Config
 from sphinx.environment import BuildEnvironment
 
-from . import checks, claims_json, config, freshness, lexicon, library, readability, uncited
+from . import (
+    checks,
+    claims_json,
+    config,
+    freshness,
+    lexicon,
+    library,
+    readability,
+    review_check,
+    uncited,
+)
 from .aggregates import FillAggregates, aggregate
 from .claim import ClaimDirective
 from .domain import CalcidocsDomain, CalcidocsXRefRole
@@ -120,8 +130,10 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("env-before-read-docs", _refuse_raw_directive)
     app.connect("env-before-read-docs", _load_library)
     app.connect("env-before-read-docs", lexicon.forget)
+    app.connect("env-before-read-docs", review_check.load)
     app.connect("doctree-read", uncited.check_doctree)
     app.connect("doctree-read", readability.collect)
+    app.connect("doctree-read", review_check.add_review_date)
     app.connect("doctree-read", freshness.collect_links)
     app.connect("env-updated", checks.report)
     app.connect("env-updated", freshness.pages_to_rewrite)
@@ -131,7 +143,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_css_file("calcidocs.css")
     return {
         "version": __version__,
-        "env_version": 2,
+        "env_version": 2,  # 2: claims keep their body text (for the review fingerprint)
         "parallel_read_safe": True,
         "parallel_write_safe": True,
     }

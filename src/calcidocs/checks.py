@@ -12,11 +12,12 @@ from collections import defaultdict
 from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 
+from . import review_check
 from .domain import TERM_KINDS, CalcidocsDomain
 from .drift_checks import drift_problems
 from .lexicon import lexicon, lexicon_path
 from .library import library
-from .problems import Check, Problem, emit
+from .problems import Check, FileProblem, Problem, emit
 
 XREF_TYPES = ("claim", "source", *TERM_KINDS)
 
@@ -79,22 +80,34 @@ def cross_document_problems(domain: CalcidocsDomain) -> list[Problem]:
 
 
 def all_problems(env: BuildEnvironment) -> list[Problem]:
-    """Every problem of the project, sorted by place (manifest problems excluded)."""
+    """Every problem of the documents, sorted by place (see :func:`file_problems`
+    for the others)."""
     domain = env.domains["calcidocs"]
     assert isinstance(domain, CalcidocsDomain)
-    problems = [*domain.problems(), *cross_document_problems(domain), *drift_problems(env)]
+    problems = [
+        *domain.problems(),
+        *cross_document_problems(domain),
+        *drift_problems(env),
+        *review_check.claim_problems(env),
+    ]
     return sorted(set(problems), key=lambda p: (p.docname, p.line, p.check, p.message))
+
+
+def file_problems(env: BuildEnvironment) -> list[FileProblem]:
+    """Problems of the files that are no documents: the source manifest, the lexicon,
+    the review lock."""
+    manifest = [
+        FileProblem(p.location, Check.SOURCE.value, p.message) for p in library(env).problems
+    ]
+    path = lexicon_path(env)
+    terms = [FileProblem(str(path), Check.DRIFT.value, m) for m in lexicon(env)[1]]
+    return manifest + terms + review_check.lock_problems(env)
 
 
 def report(app: Sphinx, env: BuildEnvironment) -> None:
     """Emit every problem as a typed warning (connected to ``env-updated``)."""
-    for manifest_problem in library(env).problems:
-        emit(
-            Problem("", 0, Check.SOURCE.value, manifest_problem.message), manifest_problem.location
-        )
-    path = lexicon_path(env)
-    for message in lexicon(env)[1]:
-        emit(Problem("", 0, Check.DRIFT.value, message), str(path) if path else "")
+    for file_problem in file_problems(env):
+        emit(Problem("", 0, file_problem.check, file_problem.message), file_problem.location)
     for problem in all_problems(env):
         location = (problem.docname, problem.line) if problem.line else problem.docname
         emit(problem, location)

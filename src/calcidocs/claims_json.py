@@ -15,6 +15,8 @@ from sphinx.environment import BuildEnvironment
 
 from .domain import CalcidocsDomain, claim_sort_key
 from .library import library
+from .review import selectors
+from .review_check import review_record
 
 SCHEMA = "calcidocs-claims/1"
 
@@ -36,6 +38,21 @@ def export(env: BuildEnvironment) -> dict[str, Any]:
                 "title": source.title,
                 "sha256": source.actual_sha256,
             }
+
+    def citation(c: dict[str, Any]) -> dict[str, Any]:
+        """A citation, with W3C Web Annotation selectors of its passage when found."""
+        selector: list[dict[str, Any]] = []
+        if c["verified"]:
+            source, _ = sources.lookup(c["source"])
+            if source is not None and source.text is not None:
+                selector = selectors(source.text, c["start"], c["end"])
+        return {
+            "source": c["source"],
+            "quote": c["quote"],
+            "verified": c["verified"],
+            "selector": selector,
+        }
+
     return {
         "schema": SCHEMA,
         "sources": source_data,
@@ -48,13 +65,11 @@ def export(env: BuildEnvironment) -> dict[str, Any]:
                 "subtypes": claim["subtypes"],
                 "topics": claim["topics"],
                 "status": claim["status"],
-                "citations": [
-                    {"source": c["source"], "quote": c["quote"], "verified": c["verified"]}
-                    for c in claim["citations"]
-                ],
+                "citations": [citation(c) for c in claim["citations"]],
                 "disputes": claim["disputes"],
                 "drift_ok": claim.get("drift_ok", {}),
                 "weak": claim.get("weak", []),
+                "review": review_record(env, claim),
             }
             for claim in claims
         ],

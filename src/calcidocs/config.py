@@ -89,6 +89,15 @@ OPTIONS: tuple[Option, ...] = (
         rebuild="",
     ),
     Option(
+        "calcidocs_review_lock",
+        None,
+        (str, type(None)),
+        "The review lock, relative to the documentation root (the site uses "
+        "``claims.lock``): who reviewed each claim, when, and what they read. Each claim "
+        "not signed off as it is now is a ``review`` problem, and content pages show "
+        "when their claims were last reviewed. None: no review check.",
+    ),
+    Option(
         "calcidocs_claims_json",
         "claims.json",
         (str, type(None)),

@@ -477,9 +477,7 @@ def find_drift(
     # A quote of one sentence is what the text rests on; of a longer quote,
     # only the sentences that the text says again.
     parts = [part for quote in quotes for part in _parts(quote) if part]
-    echoed = [
-        part for part in parts if (restates and len(parts) == 1) or _echoes(text_words, part)
-    ]
+    echoed = [part for part in parts if (restates and len(parts) == 1) or _echoes(text_words, part)]
     if not label or _roots_in(text_words, STATING_WORDS):
         for group in HEDGES.values():
             quote_hedges = [h for part in echoed for h in _phrases_in(part, group)]

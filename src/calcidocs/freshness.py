@@ -22,9 +22,8 @@ from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 
 from .aggregates import SHOWS
-from .checks import all_problems
+from .checks import all_problems, file_problems
 from .domain import CalcidocsDomain
-from .library import library
 
 
 def collect_links(app: Sphinx, doctree: nodes.document) -> None:
@@ -66,7 +65,7 @@ def stale_aggregates(env: BuildEnvironment, domain: CalcidocsDomain) -> list[str
                     [
                         domain.index.all_claims,
                         all_problems(env),
-                        library(env).problems,
+                        file_problems(env),
                         sorted(domain.data["readability"].items()),
                     ]
                 )

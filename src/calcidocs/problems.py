@@ -27,6 +27,7 @@ class Check(StrEnum):
     VOCAB = "vocab"
     REF = "ref"
     DRIFT = "drift"
+    REVIEW = "review"
 
     @property
     def help(self) -> str:
@@ -50,6 +51,9 @@ _HELP = {
     Check.DRIFT: "a statement, label or body (or a sentence citing a claim) says more than "
     "its quotes: a medical term, number, certainty or cause that none of them holds; a "
     "medical statement in an editorial block; a :drift-ok: that accepts nothing",
+    Check.REVIEW: "with a review lock: a claim not yet reviewed, changed since its review, "
+    "or whose cited source changed since; a review record whose claim is gone; a lock "
+    "line that is no review record",
 }
 
 
@@ -67,6 +71,8 @@ _FIX = {
     Check.DRIFT: "say no more than the quotes (keep their 'may', name what they name); or, "
     "as a reviewer who judged the words faithful, accept that one difference with "
     ":drift-ok: TOKEN: reason; move medical text out of editorial blocks into claims",
+    Check.REVIEW: "read the claim and its quotes, then sign it off: python -m calcidocs.check "
+    "--accept --reviewer NAME ID (it shows what changed, word by word, and writes the lock)",
 }
 
 
@@ -79,17 +85,25 @@ class Problem(NamedTuple):
     message: str
 
 
+class FileProblem(NamedTuple):
+    """A problem in a file that is no document (the source manifest, the review lock)."""
+
+    location: str  # "path:line"
+    check: str  # a Check value
+    message: str
+
+
 #: The longest warning message (a longer one is cut short).
 MAX_MESSAGE_CHARS = 1000
 #: Characters that reorder or hide text on a terminal.
 _BIDI = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 
 
-def printable(message: str) -> str:
+def printable(message: str, limit: int | None = MAX_MESSAGE_CHARS) -> str:
     """``message`` fit for a reviewer's terminal: control characters, line separators
-    and bidirectional overrides escaped (``\\x1b``), at most :data:`MAX_MESSAGE_CHARS`."""
-    if len(message) > MAX_MESSAGE_CHARS:
-        message = message[: MAX_MESSAGE_CHARS - 1] + "\u2026"
+    and bidirectional overrides escaped (``\\x1b``), at most ``limit`` characters."""
+    if limit is not None and len(message) > limit:
+        message = message[: limit - 1] + "\u2026"
     return "".join(
         char.encode("unicode_escape").decode("ascii")
         if unicodedata.category(char) in ("Cc", "Zl", "Zp") or char in _BIDI

@@ -9,12 +9,12 @@ from docutils import nodes
 from sphinx import addnodes
 from sphinx.environment import BuildEnvironment
 
+from . import review_check
 from .aggregates import AggregateDirective, aggregate, renderer
-from .checks import all_problems
+from .checks import all_problems, file_problems
 from .claim import STATUSES
 from .coverage import Coverage, coverage
 from .domain import CalcidocsDomain
-from .lexicon import lexicon
 from .library import library
 from .readability import median, page_grades, statement_grades
 from .render import claim_line, simple_table, source_count, xref
@@ -65,11 +65,10 @@ def summary_lines(env: BuildEnvironment) -> list[str]:
             f"readability: {docname}: grade {found.grade:.1f} "
             f"({found.words} words, {found.sentences} sentences)"
         )
-    checks = (
-        [p.check for p in all_problems(env)]
-        + ["source"] * len(library(env).problems)
-        + ["drift"] * len(lexicon(env)[1])
-    )
+    review = review_check.summary_line(env)
+    if review is not None:
+        lines.append(review)
+    checks = [p.check for p in all_problems(env)] + [p.check for p in file_problems(env)]
     detail = ", ".join(f"{n} {c}" for c, n in sorted(Counter(checks).items()))
     lines.append(f"problems: {len(checks)}" + (f" ({detail})" if detail else ""))
     return lines
@@ -137,8 +136,8 @@ def render_report(env: BuildEnvironment, node: aggregate) -> list[nodes.Node]:
         [f"{p.docname}:{p.line}", f"calcidocs.{p.check}", p.message] for p in all_problems(env)
     ]
     problems += [
-        [p.location.rsplit("/", 1)[-1], "calcidocs.source", p.message]
-        for p in library(env).problems
+        [p.location.rsplit("/", 1)[-1], f"calcidocs.{p.check}", p.message]
+        for p in file_problems(env)
     ]
     result.append(nodes.rubric("", "Problems"))
     if problems:
