@@ -15,6 +15,7 @@ from sphinx.environment import BuildEnvironment
 from .domain import TERM_KINDS, CalcidocsDomain
 from .library import library
 from .problems import Check, Problem, emit
+from .sources import ManifestProblem
 
 XREF_TYPES = ("claim", "source", *TERM_KINDS)
 
@@ -84,9 +85,23 @@ def all_problems(env: BuildEnvironment) -> list[Problem]:
     return sorted(set(problems), key=lambda p: (p.docname, p.line, p.check, p.message))
 
 
+def manifest_problems(env: BuildEnvironment) -> list[ManifestProblem]:
+    """The manifest's problems. A missing manifest is one only if the project has
+    a sources folder or a claim that cites a source: a project that has neither
+    (yet) needs no manifest."""
+    sources = library(env)
+    problems = [p for p in sources.problems if not p.missing]
+    if len(problems) < len(sources.problems):
+        domain = env.domains["calcidocs"]
+        assert isinstance(domain, CalcidocsDomain)
+        if sources.sources_dir.exists() or any(c["citations"] for c in domain.claims()):
+            return list(sources.problems)
+    return problems
+
+
 def report(app: Sphinx, env: BuildEnvironment) -> None:
     """Emit every problem as a typed warning (connected to ``env-updated``)."""
-    for manifest_problem in library(env).problems:
+    for manifest_problem in manifest_problems(env):
         emit(
             Problem("", 0, Check.SOURCE.value, manifest_problem.message), manifest_problem.location
         )

@@ -21,9 +21,8 @@ from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 
 from .aggregates import SHOWS
-from .checks import all_problems
+from .checks import all_problems, manifest_problems
 from .domain import CalcidocsDomain
-from .library import library
 
 
 def collect_links(app: Sphinx, doctree: nodes.document) -> None:
@@ -62,7 +61,7 @@ def stale_aggregates(env: BuildEnvironment, domain: CalcidocsDomain) -> list[str
                 continue
             if everything is None:
                 everything = _digest(
-                    [domain.index.all_claims, all_problems(env), library(env).problems]
+                    [domain.index.all_claims, all_problems(env), manifest_problems(env)]
                 )
             fingerprint.update(everything)
         value = fingerprint.hexdigest()

@@ -9,7 +9,7 @@ from docutils import nodes
 from sphinx.environment import BuildEnvironment
 
 from .aggregates import AggregateDirective, aggregate, renderer
-from .checks import all_problems
+from .checks import all_problems, manifest_problems
 from .claim import STATUSES
 from .coverage import Coverage, coverage
 from .domain import CalcidocsDomain
@@ -54,7 +54,7 @@ def summary_lines(env: BuildEnvironment) -> list[str]:
             f"source {cover.key}: {len(cover.claims)} claims cite it; "
             f"{cover.quoted} of {len(cover.counted)} sentences quoted ({cover.share:.0%})"
         )
-    checks = [p.check for p in all_problems(env)] + ["source"] * len(library(env).problems)
+    checks = [p.check for p in all_problems(env)] + ["source"] * len(manifest_problems(env))
     detail = ", ".join(f"{n} {c}" for c, n in sorted(Counter(checks).items()))
     lines.append(f"problems: {len(checks)}" + (f" ({detail})" if detail else ""))
     return lines
@@ -123,7 +123,7 @@ def render_report(env: BuildEnvironment, node: aggregate) -> list[nodes.Node]:
     ]
     problems += [
         [p.location.rsplit("/", 1)[-1], "calcidocs.source", p.message]
-        for p in library(env).problems
+        for p in manifest_problems(env)
     ]
     result.append(nodes.rubric("", "Problems"))
     if problems:
