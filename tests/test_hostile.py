@@ -883,7 +883,6 @@ ORDER_PAGES = {
 def _order_project(tmp: Path) -> Path:
     """Claims with the same id on several pages, and one page disputing it."""
     root = make_project(tmp)
-    sources = root / "sources"
     write_generated(root, b"Calcium forms deposits in the skin.\n")
     for name, found in ORDER_PAGES.items():
         blocks = []
