@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from docutils import nodes
+from sphinx.addnodes import pending_xref
 from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 
@@ -51,7 +53,11 @@ def cross_document_problems(domain: CalcidocsDomain) -> list[Problem]:
                     )
                 )
     for docname, reftype, target, line in domain.xrefs():
-        if reftype in XREF_TYPES and domain.find(reftype, target) is None:
+        if (
+            reftype in XREF_TYPES
+            and domain.find(reftype, target) is None
+            and not resolves_elsewhere(domain, docname, reftype, target)
+        ):
             problems.append(
                 Problem(
                     docname,
@@ -75,6 +81,30 @@ def cross_document_problems(domain: CalcidocsDomain) -> list[Problem]:
                 )
             )
     return problems
+
+
+def resolves_elsewhere(domain: CalcidocsDomain, docname: str, reftype: str, target: str) -> bool:
+    """Whether intersphinx resolves the reference: to another project's object
+    (``{claim}`other-id```, ``{claim}`inventory:other-id```) or, with
+    ``intersphinx_resolve_self``, to one of this project under its own prefix."""
+    env = domain.env
+    if "intersphinx_mapping" not in env.config:
+        return False  # intersphinx is not loaded
+    from sphinx.ext.intersphinx import resolve_reference_detect_inventory
+
+    node = pending_xref(
+        "", refdomain="calcidocs", reftype=reftype, reftarget=target, refdoc=docname
+    )
+    contnode = nodes.inline("", target)
+    node += contnode
+    try:
+        if resolve_reference_detect_inventory(env, node, contnode) is not None:
+            return True
+    except Exception:  # intersphinx's internals are not ours: the reference counts as unresolved
+        return False
+    if node.get("intersphinx_self_referential"):
+        return domain.find(reftype, node["reftarget"]) is not None
+    return False
 
 
 def all_problems(env: BuildEnvironment) -> list[Problem]:

@@ -358,15 +358,16 @@ class CalcidocsDomain(Domain):
         return results
 
     def get_objects(self) -> Iterator[tuple[str, str, str, str, str, int]]:
-        config = self.env.config
-        for (kind, name), (docname, anchor) in sorted(self.index.terms.items()):
-            vocabulary = config.calcidocs_subtypes if kind == "subtype" else config.calcidocs_topics
-            yield name, vocabulary.get(name, name), kind, docname, anchor, 1
+        """Every target, for ``objects.inv``: another project that links here through
+        intersphinx gets the same target and link text as this project's own roles."""
         from .claim import ID_RE
 
-        for claim_id, claim in sorted(self.index.claims.items()):
-            if not ID_RE.match(claim_id):
-                continue  # a malformed id has no anchor (and may break objects.inv)
-            yield claim_id, claim["text"], "claim", claim["docname"], claim_anchor(claim_id), 1
-        for key, docname in sorted(self.index.source_pages.items()):
-            yield key, key, "source", docname, source_anchor(key), 1
+        targets = [(kind, name) for kind, name in sorted(self.index.terms)]
+        # (a malformed id has no anchor, and may break objects.inv)
+        targets += [("claim", i) for i in sorted(self.index.claims) if ID_RE.match(i)]
+        targets += [("source", key) for key in sorted(self.index.source_pages)]
+        for kind, name in targets:
+            found = self.find(kind, name)
+            if found is not None:
+                docname, anchor, title = found
+                yield name, " ".join(title.split()), kind, docname, anchor, 1
