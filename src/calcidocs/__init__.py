@@ -98,6 +98,7 @@ def _skip(self: Any, node: nodes.Node) -> None:
 def setup(app: Sphinx) -> dict[str, Any]:
     config.register(app)
     app.setup_extension("calcidocs.latex")
+    app.setup_extension("calcidocs.builders")
     app.add_domain(CalcidocsDomain)
     for role in ("claim", "subtype", "topic", "source"):
         app.add_role(role, CalcidocsXRefRole())

@@ -13,6 +13,7 @@ from typing import Any
 from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 
+from .builders import is_epub
 from .domain import CalcidocsDomain, claim_sort_key
 from .library import library
 
@@ -62,7 +63,7 @@ def export(env: BuildEnvironment) -> dict[str, Any]:
 def write(app: Sphinx, exception: BaseException | None) -> None:
     """``build-finished``: write the export into the HTML output directory."""
     name = app.config.calcidocs_claims_json
-    if exception is not None or not name or app.builder.format != "html":
+    if exception is not None or not name or app.builder.format != "html" or is_epub(app.builder):
         return
     Path(app.outdir, name).write_text(dumps(export(app.env)), encoding="utf-8")
 

@@ -43,6 +43,28 @@ def term_anchor(kind: str, name: str) -> str:
     return f"{kind}-{name}"
 
 
+def refnode(
+    builder: Builder,
+    fromdocname: str,
+    docname: str,
+    anchor: str,
+    contnode: Element,
+    title: str,
+) -> nodes.reference:
+    """A link to ``anchor`` on page ``docname``, right for every builder.
+
+    Where all pages are one (singlehtml), the builder's address of a page is
+    already a fragment (``#document-sources/s004``): Sphinx's ``make_refnode``
+    would add a second one, which leads nowhere. There the anchor alone is the link.
+    """
+    node = make_refnode(builder, fromdocname, docname, anchor, contnode, title)
+    if "refuri" in node:
+        page, fragment, _ = builder.get_relative_uri(fromdocname, docname).partition("#")
+        if fragment:
+            node["refuri"] = f"{page}#{anchor}"
+    return node
+
+
 @dataclass
 class Index_:
     """Lookups built from the domain data (never stored in the environment)."""
@@ -339,7 +361,7 @@ class CalcidocsDomain(Domain):
         docname, anchor, title = found
         if not node.get("refexplicit") and typ != "quote":
             contnode = nodes.inline("", title, classes=contnode.get("classes", []))
-        return make_refnode(builder, fromdocname, docname, anchor, contnode, title)
+        return refnode(builder, fromdocname, docname, anchor, contnode, title)
 
     def resolve_any_xref(
         self,
