@@ -49,6 +49,7 @@ import pytest
 from bs4 import BeautifulSoup
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
+from jsonschema import Draft202012Validator
 from markdown_it.renderer import RendererHTML
 from myst_parser.config.main import MdParserConfig
 from myst_parser.parsers.directives import parse_directive_text
@@ -56,6 +57,7 @@ from myst_parser.parsers.mdit import create_md_parser
 from sphinx.util.console import strip_colors
 
 from calcidocs.claim import MAX_CITATIONS, ClaimDirective, citation_keys
+from calcidocs.claims_json import json_schema
 from conftest import ROOTS, WARNING_RE, Build, build
 
 # -- hypothesis profiles -----------------------------------------------------------
@@ -448,6 +450,9 @@ def expected(page: str) -> Expected:
 
 # -- what must hold on any input -------------------------------------------------
 
+#: The JSON Schema of claims.json, which every export must match.
+CLAIMS_JSON = Draft202012Validator(json_schema())
+
 #: Markers of generated markup: none may appear in any HTML page.
 RAW_MARKERS = ("<hostile", "<script>alert", "<img src=x", "<javascript:")
 
@@ -493,6 +498,7 @@ def check(result: Build, root: Path, project: Project, opened: list[str]) -> Non
             assert Path(warning["path"]).is_relative_to(root), warning
     data = json.loads((result.outdir / "claims.json").read_text(encoding="utf-8"))
     assert data["schema"] == "calcidocs-claims/1"
+    assert [e.message for e in CLAIMS_JSON.iter_errors(data)] == []
     assert Counter(c["id"] for c in data["claims"]) == oracle.ids
     for html in sorted(result.outdir.rglob("*.html")):
         text = html.read_text(encoding="utf-8")
@@ -610,6 +616,7 @@ def test_any_page_structure(lines: list[str]) -> None:
         assert "Exception occurred" not in result.warnings
         warnings_of(result, foreign_lines=False)  # every line a typed warning
         data = json.loads((result.outdir / "claims.json").read_text(encoding="utf-8"))
+        assert [e.message for e in CLAIMS_JSON.iter_errors(data)] == []
         assert Counter(c["id"] for c in data["claims"]) == expected(page).ids
         assert_never_opened(root, opened)
 
