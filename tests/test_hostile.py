@@ -676,6 +676,7 @@ REFUSED = {
     "manifest.toml": (THE_MANIFEST,) * 2,
     "./manifest.toml": (THE_MANIFEST,) * 2,
     "notes.txt": (THE_MANIFEST,) * 2,  # a link to the manifest
+    "hard.txt": (NOT_LISTED, THE_MANIFEST),  # a hard link to it
 }
 
 
@@ -691,6 +692,7 @@ def test_a_reference_out_of_the_sources_folder_is_refused_unopened(
     shutil.copy(tmp_path / "secret.txt", elsewhere)
     (root / "sources" / "linked").symlink_to(elsewhere)
     (root / "sources" / "notes.txt").symlink_to("manifest.toml")
+    os.link(root / "sources" / "manifest.toml", root / "sources" / "hard.txt")
     if ref == "device.txt" and not _device(root / "sources" / "device.txt"):
         pytest.skip("cannot make a device file here")
     if ref == "fifo.txt" and not hasattr(os, "mkfifo"):
@@ -706,7 +708,7 @@ def test_a_reference_out_of_the_sources_folder_is_refused_unopened(
     assert [m for m in _source_warnings(result) if reason in m] == _source_warnings(result)
     assert len(_source_warnings(result)) == 1, result.warnings
     assert_never_opened(root, opened)
-    assert not [p for p in opened if p.endswith(("device.txt", "notes.txt"))]
+    assert not [p for p in opened if p.endswith(("device.txt", "notes.txt", "hard.txt"))]
     if reason == NOT_LISTED and not ref.endswith(".md"):  # (Sphinx reads pages itself)
         # what the manifest does not list is not even opened
         assert not [p for p in opened if Path(p).name == Path(ref).name], opened

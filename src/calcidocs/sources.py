@@ -108,7 +108,9 @@ class SourceLibrary:
         self.by_file: dict[str, Source] = {}
         self.problems: list[ManifestProblem] = []
         self._unlisted: dict[str, tuple[Source | None, str | None]] = {}
-        self._manifest_real = _real_path(manifest_path or sources_dir / DEFAULT_MANIFEST_NAME)
+        manifest = manifest_path or sources_dir / DEFAULT_MANIFEST_NAME
+        self._manifest_real = _real_path(manifest)
+        self._manifest_id = _file_id(manifest)
         if manifest_path is not None:
             self._load_manifest(manifest_path)
 
@@ -260,13 +262,13 @@ class SourceLibrary:
         if root != real and root not in real.parents:
             source.error = f"file {source.file!r} points outside the sources folder"
             return
-        if self._manifest_real is not None and real == self._manifest_real:
-            source.error = f"{source.file!r} is the source manifest, not a source"
-            return
         try:
             info = os.stat(real)
         except OSError as err:
             source.error = f"cannot read {source.file!r}: {err.strerror}"
+            return
+        if self._manifest_id == (info.st_dev, info.st_ino):  # by any name, link or case
+            source.error = f"{source.file!r} is the source manifest, not a source"
             return
         if not stat.S_ISREG(info.st_mode):
             source.error = f"{source.file!r} is not a regular file"
@@ -360,3 +362,13 @@ def _real_path(path: Path) -> Path | None:
         return path.resolve()
     except (OSError, RuntimeError):
         return None
+
+
+def _file_id(path: Path) -> tuple[int, int] | None:
+    """The device and inode of the file at ``path`` (None if there is none, or the
+    file system numbers no inodes)."""
+    try:
+        info = os.stat(path)
+    except (OSError, ValueError):
+        return None
+    return (info.st_dev, info.st_ino) if info.st_ino else None
