@@ -53,6 +53,27 @@ def test_every_claim_of_the_real_docs_is_verified(site_build: tuple[Path, int, s
     assert {c["status"] for c in data["claims"]} == {"verified"}
 
 
+def test_the_real_claims_json_matches_its_schema(site_build: tuple[Path, int, str]) -> None:
+    from jsonschema import Draft202012Validator
+
+    from calcidocs.claims_json import json_schema
+
+    out, _, _ = site_build
+    data = json.loads((out / "claims.json").read_text(encoding="utf-8"))
+    schema = json.loads((out / "claims.schema.json").read_text(encoding="utf-8"))
+    assert schema == json_schema()  # the package's schema, next to the export
+    validator = Draft202012Validator(schema)
+    errors = [f"{list(e.absolute_path)}: {e.message}" for e in validator.iter_errors(data)]
+    assert errors == []
+    # what a schema cannot say: each cited source is described, each claim is once
+    cited = {c["source"] for claim in data["claims"] for c in claim["citations"]}
+    assert cited <= set(data["sources"])
+    assert len({c["id"] for c in data["claims"]}) == len(data["claims"])
+    # and the authoring guide shows every field of it
+    guide = (out / "authoring.html").read_text(encoding="utf-8")
+    assert "claims[].citations[].verified" in guide
+
+
 def test_the_sources_are_the_seeds_byte_for_byte() -> None:
     manifest = (REPO / "docs/sources/manifest.toml").read_text(encoding="utf-8")
     for path in sorted((REPO / "docs/sources").glob("*.txt")):

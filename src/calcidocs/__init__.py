@@ -13,6 +13,7 @@ from docutils.parsers.rst import Directive
 from sphinx.addnodes import pending_xref
 from sphinx.application import Sphinx
 from sphinx.config import Config
+from sphinx.domains import Domain
 from sphinx.environment import BuildEnvironment
 
 from . import (
@@ -91,12 +92,14 @@ def _refuse_raw_directive(app: Sphinx, env: BuildEnvironment, docnames: list[str
         env.settings["raw_enabled"] = False
 
 
-def _quiet_missing_reference(
-    app: Sphinx, env: BuildEnvironment, node: pending_xref, contnode: nodes.Element
-) -> nodes.Element | None:
-    """Our unresolved references are reported once, by the ``ref`` check."""
+def _quiet_missing_reference(app: Sphinx, domain: Domain | None, node: pending_xref) -> bool | None:
+    """Our unresolved references are reported once, by the ``ref`` check.
+
+    (``warn-missing-reference``, not ``missing-reference``: a reference that
+    intersphinx or another extension resolves must still reach them.)
+    """
     if node.get("refdomain") == "calcidocs":
-        return contnode
+        return True
     return None
 
 
@@ -112,6 +115,7 @@ def _skip(self: Any, node: nodes.Node) -> None:
 def setup(app: Sphinx) -> dict[str, Any]:
     config.register(app)
     app.setup_extension("calcidocs.latex")
+    app.setup_extension("calcidocs.builders")
     app.add_domain(CalcidocsDomain)
     for role in ("claim", "subtype", "topic", "source"):
         app.add_role(role, CalcidocsXRefRole())
@@ -137,7 +141,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("doctree-read", freshness.collect_links)
     app.connect("env-updated", checks.report)
     app.connect("env-updated", freshness.pages_to_rewrite)
-    app.connect("missing-reference", _quiet_missing_reference)
+    app.connect("warn-missing-reference", _quiet_missing_reference)
     app.connect("builder-inited", _copy_static)
     app.connect("build-finished", claims_json.write)
     app.add_css_file("calcidocs.css")

@@ -41,8 +41,9 @@ class Check(StrEnum):
 _HELP = {
     Check.UNCITED: "a claim cites no source; a sentence of a content page, outside claims and "
     "editorial blocks, has no citation of its own",
-    Check.SOURCE: "unknown source key or file; a path that leaves the sources folder; an "
-    "unreadable, binary or non-UTF-8 source; a manifest problem or hash mismatch",
+    Check.SOURCE: "unknown source key or file; a file the manifest does not list, or the "
+    "manifest itself; a path that leaves the sources folder; an unreadable, binary or "
+    "non-UTF-8 source; a manifest problem or hash mismatch",
     Check.QUOTE: "the quote is not in the cited source (the warning shows the closest "
     "passage); a quote too short; a citation without quote where quotes are required",
     Check.ID: "a claim without id, a duplicate or malformed id",
@@ -60,8 +61,9 @@ _HELP = {
 _FIX = {
     Check.UNCITED: "add :source: and :quote: to the claim; give the sentence its own "
     "{claim} or {source} reference, make it a claim, or put it in an {editorial} block",
-    Check.SOURCE: "use a key of docs/sources/manifest.toml or a file inside docs/sources/; "
-    "keep sources UTF-8 text; after editing a source on purpose, update its sha256",
+    Check.SOURCE: "cite a key (or file) that docs/sources/manifest.toml lists, and list a "
+    "new source there; keep sources UTF-8 text; after editing a source on purpose, update "
+    "its sha256",
     Check.QUOTE: "copy the words from the source page (the warning shows the closest "
     "passage); quote enough words to mean something; give every citation a :quote:",
     Check.ID: "give the claim an :id: of lower-case letters, digits and '-', unique in the project",

@@ -3,6 +3,12 @@
 Every source file is read, checked and normalised once per build. A reference
 that leaves the sources folder (an absolute path, ``..``, a link pointing
 outside, a device) is refused before anything is opened.
+
+When there is a manifest, only the files it lists are sources: a claim names
+one by its key or by its file name, and a file of the folder that the manifest
+does not list is refused unopened. Without one (``calcidocs_manifest = None``)
+every regular file of the folder is a source. The manifest itself never is:
+its notes are the project's words, not a source's.
 """
 
 from __future__ import annotations
@@ -65,6 +71,11 @@ class ManifestProblem:
 
     location: str  # "path:line"
     message: str
+    missing: bool = False  # the manifest does not exist (a problem only if sources are used)
+
+
+#: The manifest's file name when ``calcidocs_manifest`` is None: still never a source.
+DEFAULT_MANIFEST_NAME = "manifest.toml"
 
 
 def _weak_span(source: Source, entry: dict, starts: list[int]) -> tuple[int, int] | str:
@@ -122,21 +133,27 @@ class SourceLibrary:
         sources_dir: Path,
         manifest_path: Path | None,
         max_bytes: int,
+        manifest_name: str = "",
     ) -> None:
         self.sources_dir = sources_dir
         self.manifest_path = manifest_path
         self.max_bytes = max_bytes
+        #: How warnings name the manifest (``sources/manifest.toml``).
+        self.manifest_name = manifest_name or (manifest_path.name if manifest_path else "")
         self.by_key: dict[str, Source] = {}
         self.by_file: dict[str, Source] = {}
         self.problems: list[ManifestProblem] = []
         self._unlisted: dict[str, tuple[Source | None, str | None]] = {}
+        manifest = manifest_path or sources_dir / DEFAULT_MANIFEST_NAME
+        self._manifest_real = _real_path(manifest)
+        self._manifest_id = _file_id(manifest)
         if manifest_path is not None:
             self._load_manifest(manifest_path)
 
     # -- manifest ---------------------------------------------------------
 
-    def _problem(self, line: int, message: str) -> None:
-        self.problems.append(ManifestProblem(f"{self.manifest_path}:{line}", message))
+    def _problem(self, line: int, message: str, missing: bool = False) -> None:
+        self.problems.append(ManifestProblem(f"{self.manifest_path}:{line}", message, missing))
 
     def _read_manifest(self, path: Path) -> bytes | None:
         """The manifest's bytes, if it is a regular file, in its folder, within the size limit.
@@ -149,7 +166,8 @@ class SourceLibrary:
             info = os.stat(real)
         except (OSError, RuntimeError) as err:
             reason = getattr(err, "strerror", None) or err
-            self._problem(0, f"cannot read the source manifest: {reason}")
+            missing = isinstance(err, FileNotFoundError) and not os.path.lexists(path)
+            self._problem(0, f"cannot read the source manifest: {reason}", missing)
             return None
         if folder not in real.parents:
             self._problem(0, "the source manifest is a link that leads out of its folder")
@@ -236,6 +254,12 @@ class SourceLibrary:
             self._problem(line, f"source {key!r} file {file!r} refused: {reason}")
             return
         norm_file = PurePosixPath(file).as_posix()
+        if self._names_manifest(norm_file):
+            self._problem(
+                field_line("file"),
+                f"source {key!r} file {file!r} refused: it is the source manifest, not a source",
+            )
+            return
         if norm_file in self.by_file:
             other = self.by_file[norm_file].key
             self._problem(
@@ -311,6 +335,9 @@ class SourceLibrary:
         except OSError as err:
             source.error = f"cannot read {source.file!r}: {err.strerror}"
             return
+        if self._manifest_id == (info.st_dev, info.st_ino):  # by any name, link or case
+            source.error = f"{source.file!r} is the source manifest, not a source"
+            return
         if not stat.S_ISREG(info.st_mode):
             source.error = f"{source.file!r} is not a regular file"
             return
@@ -358,18 +385,35 @@ class SourceLibrary:
         reason = refuse_reason(ref)
         if reason:
             return None, f"source {ref!r} refused: {reason}"
+        norm = PurePosixPath(ref).as_posix()
+        if norm in self.by_file:
+            source = self.by_file[norm]
+            return (source, None) if source.error is None else (None, source.error)
+        if self._names_manifest(norm):
+            return None, f"{ref!r} is the source manifest, not a source: cite a source's key"
         candidate = self.sources_dir / ref
         if not os.path.lexists(candidate):
             known = ", ".join(sorted(self.by_key)) or "none"
             return None, f"unknown source {ref!r} (known keys: {known})"
-        norm = PurePosixPath(ref).as_posix()
-        if norm in self.by_file:
-            return self.by_file[norm], None
+        if self.manifest_path is not None:
+            # Only what the manifest lists is a source: the file is not even opened.
+            return None, (
+                f"file {ref!r} is not listed in the source manifest ({self.manifest_name}): "
+                "add a [[source]] entry for it (key, file, title, sha256)"
+            )
         source = Source(key=norm, file=norm, title=norm, listed=False)
         self._read(source)
         if source.error:
             return None, source.error
         return source, None
+
+    def _names_manifest(self, norm: str) -> bool:
+        """Whether ``norm`` (a path in the sources folder) names the manifest, or a link to it."""
+        path = self.sources_dir / norm
+        if path == (self.manifest_path or self.sources_dir / DEFAULT_MANIFEST_NAME):
+            return True
+        real = _real_path(path)
+        return real is not None and real == self._manifest_real
 
     def all_sources(self) -> list[Source]:
         """Every source that loaded, listed ones first, each once."""
@@ -378,3 +422,21 @@ class SourceLibrary:
             if source is not None:
                 seen.setdefault(id(source), source)
         return sorted(seen.values(), key=lambda s: (not s.listed, s.key))
+
+
+def _real_path(path: Path) -> Path | None:
+    """``path`` with its links resolved (as far as they exist), or None for a link loop."""
+    try:
+        return path.resolve()
+    except (OSError, RuntimeError):
+        return None
+
+
+def _file_id(path: Path) -> tuple[int, int] | None:
+    """The device and inode of the file at ``path`` (None if there is none, or the
+    file system numbers no inodes)."""
+    try:
+        info = os.stat(path)
+    except (OSError, ValueError):
+        return None
+    return (info.st_dev, info.st_ino) if info.st_ino else None
