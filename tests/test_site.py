@@ -270,15 +270,10 @@ def _may_dropped(text: str) -> tuple[str, int, str]:
 
 
 def _label_stronger(text: str) -> tuple[str, int, str]:
-    unlabelled = [
-        claim
-        for claim in CLAIM_LINE.finditer(text)
-        if ":label:" not in text[claim.start() : text.find("\n:::", claim.start())]
-    ]
-    assert unlabelled, "no claim without a label"
-    insert_at = unlabelled[0].end()
-    edited = text[:insert_at] + ":label: Always in every patient\n" + text[insert_at:]
-    return edited, _line_at(text, insert_at), "the label says 'always'"
+    label = re.search(r"^:label: .*$", text, re.M)
+    assert label, "no claim with a label"
+    edited = text[: label.start()] + ":label: Always in every patient" + text[label.end() :]
+    return edited, _line_at(text, label.start()), "the label says 'always'"
 
 
 def _uncited_after_reference(text: str) -> tuple[str, int, str]:
