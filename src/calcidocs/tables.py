@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Any
 
 from docutils import nodes
 from docutils.parsers.rst import directives
@@ -42,7 +41,7 @@ class ComparisonTableDirective(AggregateDirective):
     def run(self) -> list[nodes.Node]:
         domain = self.env.domains["calcidocs"]
         assert isinstance(domain, CalcidocsDomain)
-        options: dict[str, Any] = {"caption": self.arguments[0] if self.arguments else ""}
+        options: AggregateOptions = {"caption": self.arguments[0] if self.arguments else ""}
         for kind in ("subtype", "topic"):
             vocabulary = getattr(self.config, f"calcidocs_{kind}s")
             names = split_names(self.options.get(f"{kind}s"))
