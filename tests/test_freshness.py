@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import signal
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -138,3 +142,73 @@ def test_only_pages_showing_a_changed_claim_are_written_again(tmp_path: Path) ->
     again = {page: (second.outdir / f"{page}.html").stat().st_mtime_ns for page in written}
     assert again["sources/alpha"] == written["sources/alpha"]
     assert again["sources/beta"] != written["sources/beta"]
+
+
+# -- a build stopped dead, then an incremental build -----------------------------------
+
+OLD_STATEMENT = "Red forms last for years."
+NEW_STATEMENT = "The red form is one that lasts for years."
+#: the pages that show the claim: its own page, its source's page, the table
+SHOWING = ["subtypes/red", "sources/beta", "table"]
+
+
+def _sphinx_build(srcdir: Path, out: Path, stop: str = "") -> int:
+    """``sphinx-build -W --keep-going`` in a process of its own, stopped at ``stop``."""
+    environ = {k: v for k, v in os.environ.items() if k != "CALCIDOCS_STOP"}
+    if stop:
+        environ["CALCIDOCS_STOP"] = stop
+    command = [sys.executable, "-m", "sphinx", "-W", "--keep-going", "-q", "-b", "html"]
+    command += ["-d", str(out / "doctrees"), str(srcdir), str(out / "html")]
+    done = subprocess.run(
+        command,
+        env=environ,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert not done.stderr or stop, done.stderr
+    return done.returncode
+
+
+def _pages(out: Path) -> dict[str, str]:
+    pages = {"claims.json": (out / "html" / "claims.json").read_text(encoding="utf-8")}
+    for page in ["index", *SHOWING]:
+        pages[page] = (out / "html" / f"{page}.html").read_text(encoding="utf-8")
+    return pages
+
+
+@pytest.mark.parametrize(
+    "stop",
+    ["saved", "page:sources/beta", "page:subtypes/red", "page:table", "finished"],
+    ids=[
+        "environment-saved",
+        "before-the-source-page",
+        "after-the-source-page",
+        "after-the-claim-page",
+        "all-pages-written",
+    ],
+)
+def test_a_build_killed_midway_leaves_no_stale_page(tmp_path: Path, stop: str) -> None:
+    srcdir = copy_root("interrupted", tmp_path)
+    out = tmp_path / "out"
+    assert _sphinx_build(srcdir, out) == 0
+    before = _pages(out)
+    assert all(OLD_STATEMENT in before[name] for name in SHOWING)
+
+    page = srcdir / "subtypes" / "red.md"
+    page.write_text(
+        page.read_text(encoding="utf-8").replace(
+            f":::{{claim}} {OLD_STATEMENT}", f":::{{claim}} {NEW_STATEMENT}"
+        ),
+        encoding="utf-8",
+    )
+    # the build dies at ``stop`` (it did reach it: killed, not finished)
+    assert _sphinx_build(srcdir, out, stop) == -signal.SIGKILL
+
+    assert _sphinx_build(srcdir, out) == 0
+    assert _sphinx_build(srcdir, tmp_path / "fresh") == 0
+    after, fresh = _pages(out), _pages(tmp_path / "fresh")
+    for name in SHOWING:
+        assert NEW_STATEMENT in after[name], name
+        assert OLD_STATEMENT not in after[name], name
+    assert after == fresh

@@ -144,10 +144,12 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("warn-missing-reference", _quiet_missing_reference)
     app.connect("builder-inited", _copy_static)
     app.connect("build-finished", claims_json.write)
+    # after every other handler: the pages are written only when the build is done
+    app.connect("build-finished", freshness.record_written, priority=900)
     app.add_css_file("calcidocs.css")
     return {
         "version": __version__,
-        "env_version": 2,  # 2: claims keep their body text (for the review fingerprint)
+        "env_version": 3,  # 3: typed records; what was written is kept next to the environment
         "parallel_read_safe": True,
         "parallel_write_safe": True,
     }

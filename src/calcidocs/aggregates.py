@@ -8,7 +8,7 @@ output of the renderer registered for its kind, before references resolve.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from docutils import nodes
@@ -17,14 +17,16 @@ from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util.docutils import SphinxDirective
 
 from .domain import CalcidocsDomain
+from .model import AggregateOptions
 
 #: kind -> renderer(env, placeholder) -> replacement nodes
 Renderer = Callable[[BuildEnvironment, "aggregate"], list[nodes.Node]]
 RENDERERS: dict[str, Renderer] = {}
 
-#: kind -> shows(domain, options) -> the claims an aggregate of that kind shows.
+#: kind -> shows(domain, options) -> what an aggregate of that kind shows: the claims
+#: (or the records, such as review dates, it renders from them).
 #: A kind without one shows every claim and every problem (a report).
-Shows = Callable[[CalcidocsDomain, dict[str, Any]], Iterable[dict[str, Any]]]
+Shows = Callable[[CalcidocsDomain, AggregateOptions], Iterable[Mapping[str, object]]]
 SHOWS: dict[str, Shows] = {}
 
 

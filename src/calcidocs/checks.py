@@ -15,10 +15,11 @@ from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 
 from . import review_check
-from .domain import TERM_KINDS, CalcidocsDomain
+from .domain import CalcidocsDomain
 from .drift_checks import drift_problems
 from .lexicon import lexicon, lexicon_path
 from .library import library
+from .model import TERM_KINDS, Claim
 from .problems import Check, FileProblem, Problem, emit
 from .sources import ManifestProblem
 
@@ -28,7 +29,7 @@ XREF_TYPES = ("claim", "source", *TERM_KINDS)
 def cross_document_problems(domain: CalcidocsDomain) -> list[Problem]:
     """Duplicate ids, broken cross-references and disputes, terms treated twice."""
     problems: list[Problem] = []
-    first: dict[str, dict] = {}
+    first: dict[str, Claim] = {}
     for claim in sorted(domain.index.all_claims, key=lambda c: (c["docname"], c["line"])):
         if not claim["id"]:
             continue

@@ -26,14 +26,12 @@ from sphinx.util.docutils import SphinxDirective
 from .domain import CalcidocsDomain, claim_anchor
 from .drift import parse_accepted
 from .library import library
+from .model import ID_RE, MAX_CITATIONS, Citation, Claim, Status, split_names
 from .normalize import word_count
 from .problems import Check, Problem
 from .quotes import closest_passage, find_quote
 from .render import citation_mark, evidence_flags, status_flag, xref
 
-MAX_CITATIONS = 9
-ID_RE = re.compile(r"^[a-z0-9]+(?:[-_.][a-z0-9]+)*$")
-STATUSES = ("verified", "unverified", "uncited", "broken")
 SHOWN_ID_CHARS = 60  # the longest id a warning shows in full
 
 
@@ -41,15 +39,6 @@ def citation_keys(number: int) -> tuple[str, str]:
     """The option names of the ``number``-th citation (1-based)."""
     suffix = "" if number == 1 else f"-{number}"
     return f"source{suffix}", f"quote{suffix}"
-
-
-def split_names(value: str | None) -> list[str]:
-    """Names from a space- or comma-separated option value, in order, each once."""
-    names: list[str] = []
-    for name in re.split(r"[\s,]+", value or ""):
-        if name and name not in names:
-            names.append(name)
-    return names
 
 
 def _option_spec() -> dict[str, Any]:
@@ -109,7 +98,7 @@ class ClaimDirective(SphinxDirective):
         line = self.option_line(option) if option else self.lineno
         self.problems.append(Problem(self.env.docname, line, check.value, message))
 
-    def read_claim(self) -> dict[str, Any]:
+    def read_claim(self) -> Claim:
         config = self.config
         text = " ".join((self.arguments[0] if self.arguments else "").split())
         claim_id = (self.options.get("id") or "").strip()
@@ -167,10 +156,10 @@ class ClaimDirective(SphinxDirective):
             "weak": weak,
         }
 
-    def read_citations(self, shown_id: str) -> list[dict[str, Any]]:
+    def read_citations(self, shown_id: str) -> list[Citation]:
         config = self.config
         sources = library(self.env)
-        citations: list[dict[str, Any]] = []
+        citations: list[Citation] = []
         for number in range(1, MAX_CITATIONS + 1):
             source_key, quote_key = citation_keys(number)
             ref = (self.options.get(source_key) or "").strip()
@@ -183,7 +172,7 @@ class ClaimDirective(SphinxDirective):
                         quote_key,
                     )
                 continue
-            citation: dict[str, Any] = {
+            citation: Citation = {
                 "number": number,
                 "source": ref,
                 "quote": quote,
@@ -229,7 +218,9 @@ class ClaimDirective(SphinxDirective):
                     quote_key,
                 )
                 continue
-            citation.update(verified=True, start=match.start, end=match.end)
+            citation["verified"] = True
+            citation["start"] = match.start
+            citation["end"] = match.end
             citation["weak"] = [
                 w.reason for w in source.weak if w.start < match.end and match.start < w.end
             ]
@@ -241,7 +232,7 @@ class ClaimDirective(SphinxDirective):
 
     # -- rendering -------------------------------------------------------------
 
-    def render(self, claim: dict[str, Any]) -> list[nodes.Node]:
+    def render(self, claim: Claim) -> list[nodes.Node]:
         valid_id = bool(claim["id"]) and bool(ID_RE.match(claim["id"]))
         container = nodes.container(
             classes=[
@@ -283,7 +274,7 @@ def shown(claim_id: str) -> str:
     return repr(claim_id)
 
 
-def claim_status(citations: list[dict[str, Any]]) -> str:
+def claim_status(citations: list[Citation]) -> Status:
     """``verified``, ``unverified``, ``uncited`` or ``broken`` (see the design)."""
     if not citations:
         return "uncited"
@@ -294,7 +285,7 @@ def claim_status(citations: list[dict[str, Any]]) -> str:
     return "verified"
 
 
-def meta_line(claim: dict[str, Any]) -> nodes.paragraph:
+def meta_line(claim: Claim) -> nodes.paragraph:
     """Subtypes, topics, disputes and status of a claim, as a line of cross-references."""
     para = nodes.paragraph(classes=["calcidocs-meta"])
     for kind, names in (

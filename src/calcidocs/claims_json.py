@@ -20,6 +20,7 @@ from sphinx.environment import BuildEnvironment
 from .builders import is_epub
 from .domain import CalcidocsDomain, claim_sort_key
 from .library import library
+from .model import Citation, quoted_span
 from .review import selectors
 from .review_check import review_record
 
@@ -57,13 +58,13 @@ def export(env: BuildEnvironment) -> dict[str, Any]:
                 "sha256": source.actual_sha256,
             }
 
-    def citation(c: dict[str, Any]) -> dict[str, Any]:
+    def citation(c: Citation) -> dict[str, Any]:
         """A citation, with W3C Web Annotation selectors of its passage when found."""
         selector: list[dict[str, Any]] = []
         if c["verified"]:
             source, _ = sources.lookup(c["source"])
             if source is not None and source.text is not None:
-                selector = selectors(source.text, c["start"], c["end"])
+                selector = selectors(source.text, *quoted_span(c))
         return {
             "source": c["source"],
             "quote": c["quote"],

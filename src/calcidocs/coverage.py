@@ -12,8 +12,8 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass
-from typing import Any
 
+from .model import Claim, quoted_span
 from .normalize import normalize, word_count
 from .sources import Source
 
@@ -91,7 +91,7 @@ def _covered(start: int, end: int, merged: list[tuple[int, int]]) -> int:
     return total
 
 
-def coverage(source: Source, claims: list[dict[str, Any]], min_words: int) -> Coverage:
+def coverage(source: Source, claims: list[Claim], min_words: int) -> Coverage:
     """The coverage of ``source`` by the verified quotes of ``claims``."""
     text = source.text or ""
     excluded = [normalize(line).text for line in source.exclude if line.strip()]
@@ -101,7 +101,7 @@ def coverage(source: Source, claims: list[dict[str, Any]], min_words: int) -> Co
         cites = [c for c in claim["citations"] if c["source"] == source.key]
         if cites:
             citing.append(claim["id"])
-        quotes.extend((c["start"], c["end"]) for c in cites if c["verified"])
+        quotes.extend(quoted_span(c) for c in cites if c["verified"])
     merged = merge_spans(quotes)
     result = []
     for start, end in sentences(text):

@@ -22,9 +22,20 @@ from sphinx.environment import BuildEnvironment
 from sphinx.roles import XRefRole
 from sphinx.util.nodes import make_refnode
 
+from .model import (
+    ID_RE,
+    TERM_KINDS,
+    Aggregate,
+    AggregateOptions,
+    Citation,
+    CitedSentence,
+    Claim,
+    EditorialSentence,
+    ReadabilityCounts,
+    Term,
+    XRef,
+)
 from .problems import Problem
-
-TERM_KINDS = ("subtype", "topic")
 
 
 def claim_anchor(claim_id: str) -> str:
@@ -69,15 +80,15 @@ def refnode(
 class Index_:
     """Lookups built from the domain data (never stored in the environment)."""
 
-    claims: dict[str, dict[str, Any]] = field(default_factory=dict)  # id -> first claim
-    all_claims: list[dict[str, Any]] = field(default_factory=list)  # sorted
+    claims: dict[str, Claim] = field(default_factory=dict)  # id -> first claim
+    all_claims: list[Claim] = field(default_factory=list)  # sorted
     terms: dict[tuple[str, str], tuple[str, str]] = field(default_factory=dict)
     source_pages: dict[str, str] = field(default_factory=dict)  # key -> docname
     # source key -> [(claim, citation)] for verified citations of first-seen ids
-    passages: dict[str, list[tuple[dict[str, Any], dict[str, Any]]]] = field(default_factory=dict)
+    passages: dict[str, list[tuple[Claim, Citation]]] = field(default_factory=dict)
 
 
-def claim_sort_key(claim: dict[str, Any]) -> tuple[str, str, int]:
+def claim_sort_key(claim: Claim) -> tuple[str, str, int]:
     return (claim["id"], claim["docname"], claim["line"])
 
 
@@ -116,8 +127,6 @@ class ClaimIndex(Index):
     def generate(
         self, docnames: Iterable[str] | None = None
     ) -> tuple[list[tuple[str, list[IndexEntry]]], bool]:
-        from .claim import ID_RE  # the claim module imports this one
-
         domain = self.domain
         assert isinstance(domain, CalcidocsDomain)
         titles = domain.env.config.calcidocs_subtypes
@@ -176,22 +185,23 @@ class CalcidocsDomain(Domain):
     }
     indices = [ClaimIndex]
     initial_data: ClassVar[dict[str, Any]] = {
-        "claims": {},  # docname -> [claim]
+        "claims": {},  # docname -> [Claim]
         "problems": {},  # docname -> [Problem]
-        "xrefs": {},  # docname -> [(reftype, target, line)]
-        "terms": {},  # docname -> [(kind, name, anchor, line, priority)]
+        "xrefs": {},  # docname -> [XRef]
+        "terms": {},  # docname -> [Term]
         "source_pages": {},  # docname -> [key]
-        "aggregates": {},  # docname -> [(kind, options)] of its tables, lists, source text
-        "prints": {},  # docname -> fingerprint of what its aggregates showed when written
+        "aggregates": {},  # docname -> [Aggregate] of its tables, lists, source text
         "links": {},  # docname -> sorted [(reftype, target)] of every calcidocs reference
-        "resolved": {},  # docname -> what those references resolved to when last written
-        "cited_sentences": {},  # docname -> [(line, text, [claim id])] of prose citing claims
-        "editorial": {},  # docname -> [(line, text)] of editorial sentences, references left out
-        "readability": {},  # docname -> (words, sentences, syllables) of a content page's prose
+        "cited_sentences": {},  # docname -> [CitedSentence] of prose citing claims
+        "editorial": {},  # docname -> [EditorialSentence], references left out
+        "readability": {},  # docname -> ReadabilityCounts of a content page's prose
     }
-    data_version = 2
+    data_version = 3
 
     _index: Index_ | None = None
+    #: the fingerprints of the pages this build writes, recorded once they are written
+    #: (see :mod:`calcidocs.freshness`); never stored in the environment
+    unrecorded_prints: dict[str, str] | None = None
 
     # -- storing ------------------------------------------------------------
 
@@ -202,47 +212,42 @@ class CalcidocsDomain(Domain):
         self._changed()
         return self.data[bucket].setdefault(docname, [])
 
-    def add_claim(self, claim: dict[str, Any]) -> None:
+    def add_claim(self, claim: Claim) -> None:
         self._per_doc("claims", claim["docname"]).append(claim)
 
     def add_problem(self, problem: Problem) -> None:
         self._per_doc("problems", problem.docname).append(problem)
 
     def note_xref(self, docname: str, reftype: str, target: str, line: int) -> None:
-        self._per_doc("xrefs", docname).append((reftype, target, line))
+        self._per_doc("xrefs", docname).append(XRef(reftype, target, line))
 
     def add_term(
         self, docname: str, kind: str, name: str, anchor: str, line: int, priority: int
     ) -> None:
-        self._per_doc("terms", docname).append((kind, name, anchor, line, priority))
+        self._per_doc("terms", docname).append(Term(kind, name, anchor, line, priority))
 
     def add_source_page(self, docname: str, key: str) -> None:
         self._per_doc("source_pages", docname).append(key)
 
     def add_cited_sentence(self, docname: str, line: int, text: str, claims: list[str]) -> None:
-        self._per_doc("cited_sentences", docname).append((line, text, list(claims)))
+        self._per_doc("cited_sentences", docname).append(CitedSentence(line, text, list(claims)))
 
     def add_editorial_sentence(self, docname: str, line: int, text: str) -> None:
-        self._per_doc("editorial", docname).append((line, text))
+        self._per_doc("editorial", docname).append(EditorialSentence(line, text))
 
-    def note_aggregate(self, docname: str, kind: str, options: dict[str, Any]) -> None:
-        self._per_doc("aggregates", docname).append((kind, options))
+    def note_aggregate(self, docname: str, kind: str, options: AggregateOptions) -> None:
+        self._per_doc("aggregates", docname).append(Aggregate(kind, options))
+
+    def set_readability(self, docname: str, counts: ReadabilityCounts) -> None:
+        self.data["readability"][docname] = counts
 
     def set_links(self, docname: str, links: list[tuple[str, str]]) -> None:
         self.data["links"][docname] = links
 
-    def stale_pages(self) -> list[str]:
-        """Pages whose references now resolve differently than when last written.
-
-        Records the new resolutions, so each page is reported once.
-        """
-        stale = []
+    def resolutions(self) -> Iterator[tuple[str, list[tuple[str, str, str] | None]]]:
+        """Each page with calcidocs references, and what each of them resolves to now."""
         for docname, links in sorted(self.data["links"].items()):
-            resolved = [self.find(reftype, target) for reftype, target in links]
-            if self.data["resolved"].get(docname) != resolved:
-                self.data["resolved"][docname] = resolved
-                stale.append(docname)
-        return stale
+            yield docname, [self.find(reftype, target) for reftype, target in links]
 
     def clear_doc(self, docname: str) -> None:
         for bucket in self.initial_data:
@@ -258,7 +263,7 @@ class CalcidocsDomain(Domain):
 
     # -- reading --------------------------------------------------------------
 
-    def claims(self) -> Iterator[dict[str, Any]]:
+    def claims(self) -> Iterator[Claim]:
         for docname in sorted(self.data["claims"]):
             yield from self.data["claims"][docname]
 
@@ -320,7 +325,7 @@ class CalcidocsDomain(Domain):
             for line, text in self.data["editorial"][docname]:
                 yield docname, line, text
 
-    def aggregates(self) -> Iterator[tuple[str, list[tuple[str, dict[str, Any]]]]]:
+    def aggregates(self) -> Iterator[tuple[str, list[Aggregate]]]:
         """Each page holding aggregates, with the (kind, options) of each."""
         for docname in sorted(self.data["aggregates"]):
             yield docname, self.data["aggregates"][docname]
@@ -403,8 +408,6 @@ class CalcidocsDomain(Domain):
     def get_objects(self) -> Iterator[tuple[str, str, str, str, str, int]]:
         """Every target, for ``objects.inv``: another project that links here through
         intersphinx gets the same target and link text as this project's own roles."""
-        from .claim import ID_RE
-
         targets = [(kind, name) for kind, name in sorted(self.index.terms)]
         # (a malformed id has no anchor, and may break objects.inv)
         targets += [("claim", i) for i in sorted(self.index.claims) if ID_RE.match(i)]

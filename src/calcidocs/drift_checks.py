@@ -11,17 +11,16 @@ A claim's ``:drift-ok:`` entries also cover the sentences that cite it.
 
 from __future__ import annotations
 
-from typing import Any
-
 from sphinx.environment import BuildEnvironment
 
 from .domain import CalcidocsDomain
 from .drift import Lexicon, find_drift, is_accepted, medical_numbers, medical_terms
 from .lexicon import lexicon
+from .model import Claim
 from .problems import Check, Problem
 
 
-def _quotes(claim: dict[str, Any]) -> list[str]:
+def _quotes(claim: Claim) -> list[str]:
     return [c["quote"] for c in claim["citations"] if c["verified"] and c["quote"]]
 
 
@@ -33,7 +32,7 @@ def _hint(token: str) -> str:
     return f"reword it to say no more than the quotes, or accept it with ':drift-ok: {token}'"
 
 
-def claim_drift(claim: dict[str, Any], lex: Lexicon, used: set[tuple[str, str]]) -> list[Problem]:
+def claim_drift(claim: Claim, lex: Lexicon, used: set[tuple[str, str]]) -> list[Problem]:
     """The differences between a claim's words and its quotes that no entry accepts."""
     quotes = _quotes(claim)
     if not quotes or claim["status"] != "verified":

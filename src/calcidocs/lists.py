@@ -9,8 +9,8 @@ from docutils.parsers.rst import directives
 from sphinx.environment import BuildEnvironment
 
 from .aggregates import AggregateDirective, aggregate, renderer
-from .claim import STATUSES, split_names
 from .domain import CalcidocsDomain
+from .model import STATUSES, AggregateOptions, Claim, split_names
 from .problems import Check, Problem
 from .render import claim_line, simple_table, xref
 from .tables import disputed_by, with_partners
@@ -51,8 +51,8 @@ class ClaimListDirective(AggregateDirective):
         return [self.placeholder(caption=caption, **filters)]
 
 
-def matches(claim: dict[str, Any], filters: dict[str, list[str]]) -> bool:
-    values = {
+def matches(claim: Claim, filters: dict[str, list[str]]) -> bool:
+    values: dict[str, set[str]] = {
         "subtype": set(claim["subtypes"]),
         "topic": set(claim["topics"]),
         "source": {c["source"] for c in claim["citations"]},
@@ -61,14 +61,12 @@ def matches(claim: dict[str, Any], filters: dict[str, list[str]]) -> bool:
     return all(not wanted or values[name] & set(wanted) for name, wanted in filters.items())
 
 
-def shown_in_list(domain: CalcidocsDomain, options: dict[str, Any]) -> list[dict[str, Any]]:
+def shown_in_list(domain: CalcidocsDomain, options: AggregateOptions) -> list[Claim]:
     filters = {name: options.get(name, []) for name in FILTERS}
     return with_partners(domain, [c for c in domain.index.all_claims if matches(c, filters)])
 
 
-def shown_in_disagreements(
-    domain: CalcidocsDomain, options: dict[str, Any]
-) -> list[dict[str, Any]]:
+def shown_in_disagreements(domain: CalcidocsDomain, options: AggregateOptions) -> list[Claim]:
     return [c for c in domain.index.claims.values() if c["id"] in disputed_by(domain)]
 
 
@@ -115,7 +113,7 @@ class DisagreementsDirective(AggregateDirective):
         ]
 
 
-def _side(claim: dict[str, Any], docname: str) -> nodes.Node:
+def _side(claim: Claim, docname: str) -> nodes.Node:
     """One side of a disagreement: the claim, then each source's words."""
     box = nodes.container()
     box += nodes.paragraph("", "", *claim_line(claim, docname))
@@ -170,9 +168,7 @@ class AcceptedDriftDirective(AggregateDirective):
     option_spec: ClassVar[dict[str, Any]] = {}
 
 
-def shown_in_accepted_drift(
-    domain: CalcidocsDomain, options: dict[str, Any]
-) -> list[dict[str, Any]]:
+def shown_in_accepted_drift(domain: CalcidocsDomain, options: AggregateOptions) -> list[Claim]:
     return [c for c in domain.index.claims.values() if c.get("drift_ok")]
 
 

@@ -17,6 +17,9 @@ from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 
+from .domain import CalcidocsDomain
+from .model import ReadabilityCounts
+
 _WORD = re.compile(r"[A-Za-z]+(?:['\u2019-][A-Za-z]+)*|\d+(?:[.,]\d+)*")
 _SENTENCE_END = re.compile(r"[.!?]+(?=\s|$)")
 
@@ -109,8 +112,11 @@ def collect(app: Sphinx, doctree: nodes.document) -> None:
     if not is_content_page(env.docname, list(app.config.calcidocs_content_pages)):
         return
     domain = env.domains["calcidocs"]
+    assert isinstance(domain, CalcidocsDomain)
     found = page_counts(doctree)
-    domain.data["readability"][env.docname] = (found.words, found.sentences, found.syllables)
+    domain.set_readability(
+        env.docname, ReadabilityCounts(found.words, found.sentences, found.syllables)
+    )
 
 
 def page_grades(env: BuildEnvironment) -> list[tuple[str, Counts]]:
@@ -122,7 +128,8 @@ def page_grades(env: BuildEnvironment) -> list[tuple[str, Counts]]:
 def statement_grades(env: BuildEnvironment) -> list[float]:
     """The grade of each claim's statement."""
     domain = env.domains["calcidocs"]
-    return [grade(claim["text"]) for claim in domain.index.all_claims]  # type: ignore[attr-defined]
+    assert isinstance(domain, CalcidocsDomain)
+    return [grade(claim["text"]) for claim in domain.index.all_claims]
 
 
 def median(values: list[float]) -> float:

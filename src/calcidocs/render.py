@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
 from docutils import nodes
 from sphinx import addnodes
+
+from .model import Citation, Claim
 
 
 def xref(
@@ -34,7 +35,7 @@ def xref(
     return node
 
 
-def citation_mark(claim_id: str, citation: dict[str, Any], docname: str = "") -> nodes.Node:
+def citation_mark(claim_id: str, citation: Citation, docname: str = "") -> nodes.Node:
     """A superscript ``[key]`` that links to the quoted passage on the source page."""
     label = nodes.inline("", f"[{citation['source']}]", classes=["calcidocs-cite"])
     if not claim_id or not citation["found"]:
@@ -45,7 +46,7 @@ def citation_mark(claim_id: str, citation: dict[str, Any], docname: str = "") ->
     )
 
 
-def evidence_flags(claim: dict[str, Any]) -> list[nodes.inline]:
+def evidence_flags(claim: Claim) -> list[nodes.inline]:
     """How much stands behind a claim, as readers see it: "one source" when only
     one source backs it, and each reason the manifest gives when every quote
     rests on a passage it marks as weak."""
@@ -63,7 +64,7 @@ def evidence_flags(claim: dict[str, Any]) -> list[nodes.inline]:
     return flags
 
 
-def source_count(claim: dict[str, Any]) -> int:
+def source_count(claim: Claim) -> int:
     """How many distinct sources a claim's verified or unverified citations name."""
     return len({c["source"] for c in claim["citations"] if c["found"]})
 
@@ -88,7 +89,7 @@ def status_flag(status: str, *classes: str) -> nodes.inline:
 
 
 def claim_line(
-    claim: dict[str, Any],
+    claim: Claim,
     docname: str,
     *,
     short: bool = False,

@@ -12,10 +12,10 @@ from sphinx.environment import BuildEnvironment
 from . import review_check
 from .aggregates import AggregateDirective, aggregate, renderer
 from .checks import all_problems, file_problems
-from .claim import STATUSES
 from .coverage import Coverage, coverage
 from .domain import CalcidocsDomain
 from .library import library
+from .model import STATUSES
 from .readability import median, page_grades, statement_grades
 from .render import claim_line, simple_table, source_count, xref
 

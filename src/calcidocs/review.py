@@ -25,6 +25,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from .model import Claim
+
 #: Characters of source text kept before and after a quote (W3C prefix / suffix).
 CONTEXT_CHARS = 32
 #: The order in which fields are shown to a reviewer (others follow, sorted).
@@ -34,7 +36,7 @@ _SHA256_RE = re.compile(r"^[0-9a-f]{64}$")
 _DATE_RE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 
 
-def reviewed_fields(claim: dict[str, Any]) -> dict[str, Any]:
+def reviewed_fields(claim: Claim) -> dict[str, Any]:
     """What a reviewer reads of ``claim``: the one list of fields its fingerprint covers.
 
     An optional field is added only when the claim has it, so that adding one

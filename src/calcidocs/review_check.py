@@ -24,9 +24,9 @@ from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 
 from .aggregates import aggregate, renderer
-from .claim import ID_RE
 from .domain import CalcidocsDomain, Index_
 from .library import library
+from .model import ID_RE, AggregateOptions, Claim, quoted_span
 from .problems import Check, FileProblem, Problem
 from .review import (
     Anchor,
@@ -119,7 +119,7 @@ class SourceChange:
 class ClaimReview:
     """A claim as the reviewer would sign it now, and its record in the lock."""
 
-    claim: dict[str, Any]
+    claim: Claim
     entry: LockEntry | None
     fields: dict[str, Any]
     fingerprint: str
@@ -153,7 +153,7 @@ class ReviewState:
     orphans: list[LockEntry]
 
 
-def assess(env: BuildEnvironment, claim: dict[str, Any], entry: LockEntry | None) -> ClaimReview:
+def assess(env: BuildEnvironment, claim: Claim, entry: LockEntry | None) -> ClaimReview:
     """``claim`` compared with its record ``entry``."""
     sources = library(env)
     current: dict[str, str] = {}
@@ -166,9 +166,7 @@ def assess(env: BuildEnvironment, claim: dict[str, Any], entry: LockEntry | None
         current.setdefault(source.key, source.actual_sha256)
         if citation["verified"] and source.text is not None:
             anchors.append(
-                anchor_of(
-                    citation["number"], source.key, source.text, citation["start"], citation["end"]
-                )
+                anchor_of(citation["number"], source.key, source.text, *quoted_span(citation))
             )
     fields = reviewed_fields(claim)
     review = ClaimReview(claim, entry, fields, fingerprint(fields), current, anchors)
@@ -303,7 +301,7 @@ def lock_problems(env: BuildEnvironment) -> list[FileProblem]:
 # -- what readers see -----------------------------------------------------------
 
 
-def review_record(env: BuildEnvironment, claim: dict[str, Any]) -> dict[str, Any] | None:
+def review_record(env: BuildEnvironment, claim: Claim) -> dict[str, Any] | None:
     """A claim's review for ``claims.json``: ``by``, ``on``, ``current`` (None when off)."""
     found = state(env)
     if found is None:
@@ -357,7 +355,7 @@ def add_review_date(app: Sphinx, doctree: nodes.document) -> None:
         doctree.insert(0, placeholder)
 
 
-def _shown(domain: CalcidocsDomain, options: dict[str, Any]) -> Iterator[dict[str, Any]]:
+def _shown(domain: CalcidocsDomain, options: AggregateOptions) -> Iterator[dict[str, object]]:
     found = state(domain.env)
     for review in [] if found is None else found.by_page.get(options["page"], []):
         entry = review.entry

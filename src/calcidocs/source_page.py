@@ -19,10 +19,11 @@ from .aggregates import AggregateDirective, aggregate, renderer
 from .coverage import coverage
 from .domain import CalcidocsDomain, quote_anchor, source_anchor
 from .library import library
+from .model import AggregateOptions, Citation, Claim, quoted_span
 from .problems import Check, Problem
 from .render import xref
 
-Passage = tuple[dict[str, Any], dict[str, Any], int]  # claim, citation, number on the page
+Passage = tuple[Claim, Citation, int]  # claim, citation, number on the page
 
 
 class SourceTextDirective(AggregateDirective):
@@ -72,7 +73,8 @@ def render_text(
     blocks: list[nodes.Node] = []
     position = 0
     # each line looks only at the spans that reach into it (linear, not lines x spans)
-    by_start = sorted(range(len(passages)), key=lambda i: passages[i][1]["start"])
+    spans = [quoted_span(citation) for _, citation, _ in passages]
+    by_start = sorted(range(len(passages)), key=lambda i: spans[i][0])
     sentences = sorted(unquoted)
     next_passage = next_sentence = 0
     open_indices: list[int] = []
@@ -81,15 +83,14 @@ def render_text(
         line_start = position
         line_end = position + len(raw_line.rstrip("\r\n"))
         position += len(raw_line)
-        open_indices = [i for i in open_indices if passages[i][1]["end"] > line_start]
+        open_indices = [i for i in open_indices if spans[i][1] > line_start]
         while next_passage < len(by_start):
             index = by_start[next_passage]
-            if passages[index][1]["start"] >= line_end:
+            if spans[index][0] >= line_end:
                 break
             open_indices.append(index)
             next_passage += 1
         open_indices.sort()
-        open_passages = [passages[i] for i in open_indices]
         open_sentences = [(s, e) for s, e in open_sentences if e > line_start]
         while next_sentence < len(sentences) and sentences[next_sentence][0] < line_end:
             open_sentences.append(sentences[next_sentence])
@@ -97,11 +98,13 @@ def render_text(
         if not text[line_start:line_end].strip():
             continue
         cuts = {line_start, line_end}
-        for start, end in [(c["start"], c["end"]) for _, c, _ in open_passages] + open_sentences:
+        for start, end in [spans[i] for i in open_indices] + open_sentences:
             cuts.update(cut for cut in (start, end) if line_start < cut < line_end)
         para = nodes.paragraph(classes=["calcidocs-source-line"])
         for start, end in itertools.pairwise(sorted(cuts)):
-            covering = [p for p in open_passages if p[1]["start"] <= start and end <= p[1]["end"]]
+            covering = [
+                passages[i] for i in open_indices if spans[i][0] <= start and end <= spans[i][1]
+            ]
             open_sentence = any(s <= start and end <= e for s, e in open_sentences)
             piece = text[start:end]
             if not covering and not open_sentence:
@@ -142,7 +145,7 @@ def claims_list(passages: list[Passage], docname: str) -> list[nodes.Node]:
     return [nodes.rubric("", "Claims that quote this source"), items]
 
 
-def shown_on_source_page(domain: CalcidocsDomain, options: dict[str, Any]) -> list[dict[str, Any]]:
+def shown_on_source_page(domain: CalcidocsDomain, options: AggregateOptions) -> list[Claim]:
     key = options["key"]
     return [c for c in domain.index.all_claims if any(x["source"] == key for x in c["citations"])]
 

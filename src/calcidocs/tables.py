@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Any
 
 from docutils import nodes
 from docutils.parsers.rst import directives
 from sphinx.environment import BuildEnvironment
 
 from .aggregates import AggregateDirective, aggregate, renderer
-from .claim import split_names
 from .domain import CalcidocsDomain
+from .model import AggregateOptions, Claim, split_names
 from .problems import Check, Problem
 from .render import claim_line, simple_table, xref
 
@@ -42,7 +41,7 @@ class ComparisonTableDirective(AggregateDirective):
     def run(self) -> list[nodes.Node]:
         domain = self.env.domains["calcidocs"]
         assert isinstance(domain, CalcidocsDomain)
-        options: dict[str, Any] = {"caption": self.arguments[0] if self.arguments else ""}
+        options: AggregateOptions = {"caption": self.arguments[0] if self.arguments else ""}
         for kind in ("subtype", "topic"):
             vocabulary = getattr(self.config, f"calcidocs_{kind}s")
             names = split_names(self.options.get(f"{kind}s"))
@@ -61,7 +60,7 @@ class ComparisonTableDirective(AggregateDirective):
         return [self.placeholder(**options)]
 
 
-def with_partners(domain: CalcidocsDomain, claims: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def with_partners(domain: CalcidocsDomain, claims: list[Claim]) -> list[Claim]:
     """``claims`` and the claims that dispute them or that they dispute."""
     partners = disputed_by(domain)
     ids = {c["id"] for c in claims}
@@ -69,7 +68,7 @@ def with_partners(domain: CalcidocsDomain, claims: list[dict[str, Any]]) -> list
     return claims + [domain.index.claims[i] for i in sorted(extra)]
 
 
-def shown_in_table(domain: CalcidocsDomain, options: dict[str, Any]) -> list[dict[str, Any]]:
+def shown_in_table(domain: CalcidocsDomain, options: AggregateOptions) -> list[Claim]:
     subtypes, topics = set(options["subtypes"]), set(options["topics"])
     cells = [
         c
@@ -86,7 +85,7 @@ def render_comparison(env: BuildEnvironment, node: aggregate) -> list[nodes.Node
     options = node["options"]
     docname = node["docname"]
     subtypes, topics = options["subtypes"], options["topics"]
-    cells: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
+    cells: dict[tuple[str, str], list[Claim]] = defaultdict(list)
     for claim in domain.index.claims.values():
         for subtype in claim["subtypes"]:
             for topic in claim["topics"]:
