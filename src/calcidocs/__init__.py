@@ -95,6 +95,7 @@ def _skip(self: Any, node: nodes.Node) -> None:
 def setup(app: Sphinx) -> dict[str, Any]:
     config.register(app)
     app.setup_extension("calcidocs.latex")
+    app.setup_extension("calcidocs.accessibility")
     app.add_domain(CalcidocsDomain)
     for role in ("claim", "subtype", "topic", "source"):
         app.add_role(role, CalcidocsXRefRole())
