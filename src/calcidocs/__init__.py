@@ -121,6 +121,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("builder-inited", _copy_static)
     app.connect("build-finished", claims_json.write)
     app.add_css_file("calcidocs.css")
+    app.add_js_file("calcidocs.js")
     return {
         "version": __version__,
         "env_version": 1,
