@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -16,6 +17,7 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 import pytest
+from bs4 import BeautifulSoup
 
 from conftest import need, npm_file
 
@@ -87,3 +89,13 @@ def test_every_page_is_valid_html(real_site: Path) -> None:
         for message in nu_errors(pages)
     ]
     assert not errors, f"{len(errors)} errors:\n" + "\n".join(errors)
+
+
+def test_claim_index_jump_links_land_on_their_groups(real_site: Path) -> None:
+    """The claim index's group anchors hold no space, and each jump link finds its group."""
+    page = BeautifulSoup((real_site / "calcidocs-claims.html").read_text("utf-8"), "html.parser")
+    links = [a["href"][1:] for a in page.select('a[href^="#cap-"]')]
+    groups = [tag["id"] for tag in page.select('[id^="cap-"]')]
+    assert links and links == groups
+    assert "cap-Dystrophic-calcinosis-cutis" in groups
+    assert not any(re.search(r"\s", anchor) for anchor in groups)

@@ -12,7 +12,9 @@ Three fixes to markup that Sphinx or the theme writes, whatever the page says:
 - A code block that is wider than the page scrolls sideways in its ``pre``:
   the ``pre`` is in the tab order, so that a keyboard can scroll it too.
 - A domain index (the claim index) anchors each group as ``cap-NAME``: a group
-  name with spaces made an invalid id, so its spaces become no-break spaces.
+  name with spaces made an invalid id. The template writes the name into the
+  id and the link as it shows it, so the written page is mended: spaces in
+  those anchors become hyphens.
 """
 
 from __future__ import annotations
@@ -20,10 +22,12 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from docutils import nodes
 from sphinx.application import Sphinx
+from sphinx.builders.html import StandaloneHTMLBuilder
 from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.writers.html5 import HTML5Translator
 
@@ -35,6 +39,8 @@ CAPTION_LEVEL = 2
 
 _HEADING_WITHOUT_LEVEL = re.compile(r'(<p\b[^>]*\brole="heading")(?![^>]*\baria-level=)')
 _ASCII_SPACE = re.compile(r"[ \t\n\f\r]+")
+# A domain index group's anchor and the links to it (Sphinx's and furo's templates).
+_GROUP_ANCHOR = re.compile(r'((?:\bid="|\bhref="#)cap-)([^"]*)"')
 # Pygments' block, as Sphinx writes it for every literal block.
 _CODE_BLOCK = re.compile(r'(<div class="highlight"><pre)>')
 
@@ -141,10 +147,28 @@ def fix_page_context(
     body = context.get("body")
     if isinstance(body, str):
         context["body"] = reachable_code_blocks(add_heading_level(body))
-    if templatename == "domainindex.html" and isinstance(context.get("content"), list):
-        context["content"] = [
-            (_ASCII_SPACE.sub("\u00a0", group), entries) for group, entries in context["content"]
-        ]
+
+
+def group_anchors_without_spaces(html: str) -> str:
+    """``id="cap-Red form"`` and ``href="#cap-Red form"`` become ``cap-Red-form``."""
+    return _GROUP_ANCHOR.sub(
+        lambda match: match.group(1) + _ASCII_SPACE.sub("-", match.group(2).strip()) + '"', html
+    )
+
+
+def mend_domain_indices(app: Sphinx, exception: Exception | None) -> None:
+    """Rewrite the written domain index pages with valid group anchors."""
+    builder = app.builder
+    if exception is not None or not isinstance(builder, StandaloneHTMLBuilder):
+        return
+    for name, *_ in builder.domain_indices:
+        path = Path(builder.get_outfilename(name))
+        if not path.is_file():
+            continue
+        html = path.read_text(encoding="utf-8")
+        mended = group_anchors_without_spaces(html)
+        if mended != html:
+            path.write_text(mended, encoding="utf-8")
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
@@ -158,4 +182,5 @@ def setup(app: Sphinx) -> dict[str, Any]:
     )
     app.add_post_transform(ReachableTableWrappers)
     app.connect("html-page-context", fix_page_context, priority=400)
+    app.connect("build-finished", mend_domain_indices)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
