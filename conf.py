@@ -9,10 +9,15 @@ from pathlib import Path
 # The extension lives in src/; an installed copy works the same way.
 sys.path.insert(0, str(Path(__file__).parent / "src"))
 
+from calcidocs import __version__  # found through the path above
+
 project = "calcidocs"
 author = "calcidocs contributors"
 copyright = "2026, calcidocs contributors"
 language = "en"
+# The edition of the site is the version of its extension and content.
+release = __version__
+version = ".".join(release.split(".")[:2])
 
 extensions = ["myst_parser", "sphinx_design", "calcidocs"]
 myst_enable_extensions = ["colon_fence", "deflist"]
@@ -68,7 +73,7 @@ latex_elements = {
     "pointsize": "11pt",
     # Read on screen more than printed: no blank pages, one page layout.
     "extraclassoptions": "openany,oneside",
-    "releasename": "",
+    "releasename": "Version",
     "fncychap": r"\usepackage[Sonny]{fncychap}",
     "sphinxsetup": "hmargin={2cm,2cm}, vmargin={2.5cm,2.5cm}, marginpar=1cm",
     "passoptionstopackages": r"\PassOptionsToPackage{hyphens}{url}",
@@ -118,6 +123,18 @@ latex_elements = {
 """,
 }
 
+# -- EPUB ----------------------------------------------------------------------
+# The site builds with every builder Sphinx ships (sphinx-build -b NAME), and the
+# tests build each. An EPUB 3 book needs a version (above) and its metadata.
+
+epub_title = "Calcinosis cutis, cited"
+epub_author = author
+epub_publisher = author
+epub_description = (
+    "What five public sources say about calcinosis cutis, each statement with a "
+    "verbatim quote from its source. Not medical advice."
+)
+
 calcidocs_subtypes = {
     "dystrophic": "Dystrophic calcinosis cutis",
     "metastatic": "Metastatic calcinosis cutis",
@@ -148,4 +165,10 @@ calcidocs_topics = {
     "setting": "Typical setting and associated conditions",
     "examples": "Examples",
 }
-calcidocs_content_pages = ["subtypes/*", "topics/*"]
+# Every page where medical text can appear: each sentence there is a claim,
+# cites one, or stands in an editorial block.
+calcidocs_content_pages = ["subtypes/*", "topics/*", "index", "glossary", "disagreements"]
+# The medical terms the drift check knows, shown on the vocabulary page.
+calcidocs_lexicon = "lexicon.toml"
+# Who reviewed each claim, when, and what they read (python -m calcidocs.check --accept).
+calcidocs_review_lock = "claims.lock"

@@ -17,6 +17,7 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from io import StringIO
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote, urlsplit
 
 import pytest
 from sphinx.testing.util import SphinxTestApp
@@ -113,6 +114,67 @@ def sphinx_build(args: list[str], cwd: Path = REPO) -> subprocess.CompletedProce
         text=True,
         check=False,
     )
+
+
+# -- links of an HTML output ---------------------------------------------------------
+
+
+def page_ids(page: Path) -> set[str]:
+    """Every id of an HTML page (and every ``<a name>``)."""
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+    return {str(t["id"]) for t in soup.find_all(id=True)} | {
+        str(t["name"]) for t in soup.find_all("a", attrs={"name": True})
+    }
+
+
+def dead_links(outdir: Path) -> tuple[int, list[tuple[str, str, str]]]:
+    """Check every local link of every page of an HTML output, as a browser follows it.
+
+    A link (``href`` of ``a``, ``area`` and ``link``, ``action`` of a form) that
+    names no scheme or host must lead to a file of ``outdir`` (a folder: its
+    ``index.html``) and, with a fragment, to an element of that page with that
+    id. Returns the number of local links and the dead ones as (page, link, why).
+    """
+    from bs4 import BeautifulSoup
+
+    root = outdir.resolve()
+    ids: dict[Path, set[str]] = {}
+
+    def ids_of(page: Path) -> set[str]:
+        if page not in ids:
+            ids[page] = page_ids(page)
+        return ids[page]
+
+    count = 0
+    dead: list[tuple[str, str, str]] = []
+    for page in sorted(root.rglob("*.html")):
+        if "_static" in page.relative_to(root).parts:
+            continue
+        soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+        ids.setdefault(page, {str(t["id"]) for t in soup.find_all(id=True)})
+        links = [(t, "href") for t in soup.find_all(["a", "area", "link"], href=True)]
+        links += [(t, "action") for t in soup.find_all("form", action=True)]
+        for tag, attribute in links:
+            link = str(tag[attribute])
+            parts = urlsplit(link)
+            if parts.scheme or parts.netloc:
+                continue
+            count += 1
+            where = page.relative_to(root).as_posix()
+            target = (page.parent / unquote(parts.path)).resolve() if parts.path else page
+            if target.is_dir():
+                target = target / "index.html"
+            if not target.is_file() or not target.is_relative_to(root):
+                dead.append((where, link, "no such file"))
+            elif (
+                parts.fragment
+                and target.suffix == ".html"
+                and unquote(parts.fragment) not in ids_of(target)
+            ):
+                dead.append((where, link, "no such id"))
+    return count, dead
 
 
 class _QuietHandler(SimpleHTTPRequestHandler):

@@ -17,8 +17,10 @@ EXPECTED = [
     (MANIFEST, 9, "source", "file 'alpha.txt' is listed twice"),
     (MANIFEST, 13, "source", "source key 'alpha' is listed twice"),
     (MANIFEST, 20, "source", "sha256 of 'mism.txt' is"),
+    (MANIFEST, 22, "source", "source 'latin1': 'latin1.txt' is not UTF-8 text"),
+    (MANIFEST, 28, "source", "source 'binary': 'binary.bin' is a binary file"),
     (BAD, 3, "uncited", "claim no-source cites no source"),
-    (BAD, 8, "uncited", "paragraph cites no source: 'This paragraph makes a statement"),
+    (BAD, 8, "uncited", "sentence cites no source: 'This paragraph makes a statement"),
     (BAD, 12, "source", "unknown source 'gamma'"),
     (BAD, 18, "source", "refused: a path that leaves the sources folder"),
     (BAD, 24, "source", "refused: an absolute path"),
@@ -35,6 +37,8 @@ EXPECTED = [
     (BAD, 85, "source", "'binary.bin' is a binary file"),
     (BAD, 90, "ref", "{claim}`no-such-claim` resolves to nothing"),
     (BAD, 90, "ref", "{subtype}`no-such-subtype` resolves to nothing"),
+    (BAD, 95, "source", "file 'unlisted.txt' is not listed in the source manifest"),
+    (BAD, 101, "source", "'manifest.toml' is the source manifest, not a source"),
 ]
 
 
@@ -76,13 +80,14 @@ def test_every_problem_is_reported_again_when_nothing_was_reread(tmp_path: Path)
 def test_no_claim_is_lost_from_claims_json(tmp_path: Path) -> None:
     result = _problems(tmp_path)
     claims = result.claims_json()["claims"]
-    assert len(claims) == 14
+    assert len(claims) == 16
     status = {c["id"]: c["status"] for c in claims if c["id"]}
     assert status["no-source"] == "uncited"
     assert status["unknown-key"] == "broken"
     assert status["escape-relative"] == "broken"
     assert status["no-quote"] == "unverified"
     assert status["unknown-terms"] == "verified"
+    assert status["unlisted"] == status["the-manifest"] == "broken"
     assert [c["status"] for c in claims if c["id"] == "altered"] == ["broken", "verified"]
 
 
@@ -94,16 +99,22 @@ def test_suppress_warnings_silences_a_subtype(tmp_path: Path) -> None:
     assert "calcidocs.source" in types
 
 
+def _list_in_manifest(srcdir: Path, key: str, file: str) -> None:
+    with (srcdir / "sources" / "manifest.toml").open("a", encoding="utf-8") as manifest:
+        manifest.write(f'\n[[source]]\nkey = "{key}"\nfile = "{file}"\n')
+
+
 def test_paths_outside_the_sources_folder_are_never_opened(tmp_path: Path) -> None:
     srcdir = copy_root("problems", tmp_path)
     outside = tmp_path / "secret.txt"
     outside.write_text("root x 0 0 is a secret line here\n", encoding="utf-8")
     (srcdir / "sources" / "link.txt").symlink_to(outside)
+    _list_in_manifest(srcdir, "link", "link.txt")
     page = srcdir / "subtypes" / "bad.md"
     page.write_text(
         page.read_text(encoding="utf-8")
         + "\n:::{claim} A claim citing a link that leads outside.\n:id: via-link\n"
-        ":source: link.txt\n:quote: root x 0 0 is a secret\n:::\n",
+        ":source: link\n:quote: root x 0 0 is a secret\n:::\n",
         encoding="utf-8",
     )
     opened: list[str] = []
@@ -126,10 +137,11 @@ def test_a_file_that_is_not_a_regular_file_is_refused(tmp_path: Path) -> None:
     srcdir = copy_root("basic", tmp_path)
     # opening a pipe with no writer would hang the build: it must not be opened
     os.mkfifo(srcdir / "sources" / "device.txt")
+    _list_in_manifest(srcdir, "device", "device.txt")
     page = srcdir / "subtypes" / "red.md"
     page.write_text(
         page.read_text(encoding="utf-8") + "\n:::{claim} A claim citing a device.\n:id: device\n"
-        ":source: device.txt\n:quote: nothing at all here\n:::\n",
+        ":source: device\n:quote: nothing at all here\n:::\n",
         encoding="utf-8",
     )
     result = build(srcdir)

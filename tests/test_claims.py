@@ -27,7 +27,7 @@ def test_claim_renders_statement_marks_and_terms(tmp_path: Path) -> None:
     assert mark["href"] == "../sources/alpha.html#quote-red-damage-1"
     assert mark.get_text() == "[alpha]"
     meta = claim.find(class_="calcidocs-meta").get_text(" ", strip=True)
-    assert "Red form" in meta and "Causes" in meta and "verified" in meta
+    assert "Red form" in meta and "Causes" in meta and "quote found in source" in meta
 
 
 def test_multi_source_yaml_claim_keeps_both_citations(tmp_path: Path) -> None:
@@ -88,7 +88,13 @@ def test_claims_json_follows_the_contract(tmp_path: Path) -> None:
         "status",
         "citations",
         "disputes",
+        # beyond the contract: the differences a reviewer accepted, weak evidence, review
+        "drift_ok",
+        "weak",
+        "review",
     }
+    assert first["drift_ok"] == {} and first["weak"] == []
+    assert first["review"] is None  # no review lock in this project
     assert first["docname"] == "subtypes/red"
     assert first["line"] == 10
     assert first["subtypes"] == ["red"] and first["topics"] == ["causes"]
@@ -98,16 +104,48 @@ def test_claims_json_follows_the_contract(tmp_path: Path) -> None:
             "quote": 'The "red" form appears when the surface is damaged'
             " - usually after an injury.",
             "verified": True,
+            "selector": [
+                {
+                    "type": "TextQuoteSelector",
+                    "exact": "The \u201cred\u201d form appears when the surface is damaged"
+                    " \u2014 usually after an injury.",
+                    "prefix": "Alpha Source\n\n",
+                    "suffix": "\n\u2022 It grows slowly over many mon",
+                },
+                {"type": "TextPositionSelector", "start": 14, "end": 91},
+            ],
         }
     ]
+
+
+def test_selectors_anchor_each_quote_in_its_source_file(tmp_path: Path) -> None:
+    """W3C Web Annotation selectors: the position counts characters of the source file
+    from 0, and the exact text, prefix and suffix are the file's own characters."""
+    result = _basic(tmp_path)
+    root = tmp_path / "basic" / "sources"
+    data = result.claims_json()
+    checked = 0
+    for claim in data["claims"]:
+        for citation in claim["citations"]:
+            quote, position = citation["selector"]
+            text = (root / data["sources"][citation["source"]]["file"]).read_text("utf-8")
+            start, end = position["start"], position["end"]
+            assert text[start:end] == quote["exact"]
+            assert text[:start].endswith(quote["prefix"])
+            assert text[end:].startswith(quote["suffix"])
+            assert len(quote["prefix"]) == min(32, start)
+            checked += 1
+    assert checked == 5
 
 
 def test_objects_inv_lists_claims_terms_and_sources(tmp_path: Path) -> None:
     result = _basic(tmp_path)
     raw = (result.outdir / "objects.inv").read_bytes()
     body = zlib.decompress(raw.split(b"\n", 4)[4]).decode()
-    # "$" stands for the object's name at the end of its anchor
-    assert "red-damage calcidocs:claim 1 subtypes/red.html#claim-$ The red form" in body
+    # "$" stands for the object's name at the end of its anchor; the display name
+    # is the link text of the project's own role (a claim's label, or its statement)
+    assert "red-damage calcidocs:claim 1 subtypes/red.html#claim-$ After damage" in body
+    assert "red-slow calcidocs:claim 1 subtypes/red.html#claim-$ The red form grows" in body
     assert "red calcidocs:subtype 1 subtypes/red.html#subtype-$ Red form" in body
     assert "alpha calcidocs:source 1 sources/alpha.html#source-$ -" in body
     assert "causes calcidocs:topic 1 vocab.html#vocabulary-topic-$ Causes" in body

@@ -18,14 +18,20 @@ arbitrary bytes as a source file, build a small project with them
   source appears in the HTML unescaped;
 - nothing outside the sources folder, and no pipe or device, is ever opened.
 
+The project's manifest lists ``alpha.txt`` and ``generated.txt`` (pinned to
+whatever bytes a test writes there); every other file of its sources folder is
+not a source, and the manifest itself never is.
+
 CI runs the ``ci`` profile (fixed seed, few examples); ``HYPOTHESIS_PROFILE=dev``
 runs many more.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
+import re
 import shutil
 import stat
 import sys
@@ -43,6 +49,7 @@ import pytest
 from bs4 import BeautifulSoup
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
+from jsonschema import Draft202012Validator
 from markdown_it.renderer import RendererHTML
 from myst_parser.config.main import MdParserConfig
 from myst_parser.parsers.directives import parse_directive_text
@@ -50,6 +57,7 @@ from myst_parser.parsers.mdit import create_md_parser
 from sphinx.util.console import strip_colors
 
 from calcidocs.claim import MAX_CITATIONS, ClaimDirective, citation_keys
+from calcidocs.claims_json import json_schema
 from conftest import ROOTS, WARNING_RE, Build, build
 
 # -- hypothesis profiles -----------------------------------------------------------
@@ -340,6 +348,21 @@ def watch_opens() -> Iterator[list[str]]:
         _opened = None
 
 
+def write_generated(root: Path, data: bytes) -> None:
+    """Make ``data`` the text of ``generated.txt``, and pin it in the manifest (if listed)."""
+    sources = root / "sources"
+    (sources / "generated.txt").write_bytes(data)
+    manifest = sources / "manifest.toml"
+    text = manifest.read_text(encoding="utf-8", errors="surrogateescape")
+    pinned = re.sub(
+        r'(file = "generated\.txt"\ntitle = "[^"\n]*"\nsha256 = ")[0-9a-f]*',
+        lambda m: m.group(1) + hashlib.sha256(data).hexdigest(),
+        text,
+    )
+    if pinned != text:
+        manifest.write_text(pinned, encoding="utf-8", errors="surrogateescape")
+
+
 def make_project(tmp: Path, project: Project | None = None) -> Path:
     """A copy of the hostile project with the generated page, source and manifest.
 
@@ -358,8 +381,8 @@ def make_project(tmp: Path, project: Project | None = None) -> Path:
         os.mkfifo(sources / "fifo.txt")
     if project is not None:
         (root / "subtypes" / "claims.md").write_text(project.page(), encoding="utf-8")
-        (sources / "generated.txt").write_bytes(project.source)
         (sources / "manifest.toml").write_text(project.manifest, encoding="utf-8")
+        write_generated(root, project.source)
     return root
 
 
@@ -427,6 +450,9 @@ def expected(page: str) -> Expected:
 
 # -- what must hold on any input -------------------------------------------------
 
+#: The JSON Schema of claims.json, which every export must match.
+CLAIMS_JSON = Draft202012Validator(json_schema())
+
 #: Markers of generated markup: none may appear in any HTML page.
 RAW_MARKERS = ("<hostile", "<script>alert", "<img src=x", "<javascript:")
 
@@ -472,6 +498,7 @@ def check(result: Build, root: Path, project: Project, opened: list[str]) -> Non
             assert Path(warning["path"]).is_relative_to(root), warning
     data = json.loads((result.outdir / "claims.json").read_text(encoding="utf-8"))
     assert data["schema"] == "calcidocs-claims/1"
+    assert [e.message for e in CLAIMS_JSON.iter_errors(data)] == []
     assert Counter(c["id"] for c in data["claims"]) == oracle.ids
     for html in sorted(result.outdir.rglob("*.html")):
         text = html.read_text(encoding="utf-8")
@@ -589,6 +616,7 @@ def test_any_page_structure(lines: list[str]) -> None:
         assert "Exception occurred" not in result.warnings
         warnings_of(result, foreign_lines=False)  # every line a typed warning
         data = json.loads((result.outdir / "claims.json").read_text(encoding="utf-8"))
+        assert [e.message for e in CLAIMS_JSON.iter_errors(data)] == []
         assert Counter(c["id"] for c in data["claims"]) == expected(page).ids
         assert_never_opened(root, opened)
 
@@ -626,42 +654,64 @@ def _device(path: Path) -> bool:
     return True
 
 
-@pytest.mark.parametrize(
-    ("ref", "reason"),
-    [
-        ("/etc/passwd", "refused: an absolute path"),
-        ("/dev/zero", "refused: an absolute path"),
-        ("../conf.py", "refused: a path that leaves the sources folder"),
-        ("folder/../../conf.py", "refused: a path that leaves the sources folder"),
-        ("C:\\secret.txt", "refused: a path with a backslash or a drive"),
-        ("outside.txt", "'outside.txt' points outside the sources folder"),
-        ("zero.txt", "'zero.txt' points outside the sources folder"),
-        ("linked/secret.txt", "'linked/secret.txt' points outside the sources folder"),
-        ("fifo.txt", "'fifo.txt' is not a regular file"),
-        ("device.txt", "'device.txt' is not a regular file"),
-        ("folder", "'folder' is not a regular file"),
-        ("loop.txt", "'loop.txt' not found in the sources folder"),
-    ],
-)
+NOT_LISTED = "is not listed in the source manifest (sources/manifest.toml)"
+THE_MANIFEST = "is the source manifest, not a source"
+
+#: A reference, and why it is refused with the manifest and without one
+#: (``calcidocs_manifest = None``, where any regular file of the folder is a source).
+REFUSED = {
+    "/etc/passwd": ("refused: an absolute path",) * 2,
+    "/dev/zero": ("refused: an absolute path",) * 2,
+    "../conf.py": ("refused: a path that leaves the sources folder",) * 2,
+    "folder/../../conf.py": ("refused: a path that leaves the sources folder",) * 2,
+    "C:\\secret.txt": ("refused: a path with a backslash or a drive",) * 2,
+    "outside.txt": (NOT_LISTED, "'outside.txt' points outside the sources folder"),
+    "zero.txt": (NOT_LISTED, "'zero.txt' points outside the sources folder"),
+    "linked/secret.txt": (NOT_LISTED, "'linked/secret.txt' points outside the sources folder"),
+    "fifo.txt": (NOT_LISTED, "'fifo.txt' is not a regular file"),
+    "device.txt": (NOT_LISTED, "'device.txt' is not a regular file"),
+    "folder": (NOT_LISTED, "'folder' is not a regular file"),
+    "loop.txt": (NOT_LISTED, "'loop.txt' not found in the sources folder"),
+    "alpha.md": (NOT_LISTED, None),  # a page, not listed: a source only without a manifest
+    "manifest.toml": (THE_MANIFEST,) * 2,
+    "./manifest.toml": (THE_MANIFEST,) * 2,
+    "notes.txt": (THE_MANIFEST,) * 2,  # a link to the manifest
+    "hard.txt": (NOT_LISTED, THE_MANIFEST),  # a hard link to it
+}
+
+
+@pytest.mark.parametrize("manifest", [True, False], ids=["manifest", "no-manifest"])
+@pytest.mark.parametrize("ref", list(REFUSED))
 def test_a_reference_out_of_the_sources_folder_is_refused_unopened(
-    tmp_path: Path, ref: str, reason: str
+    tmp_path: Path, ref: str, manifest: bool
 ) -> None:
+    reason = REFUSED[ref][0 if manifest else 1]
     root = make_project(tmp_path)
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
     shutil.copy(tmp_path / "secret.txt", elsewhere)
     (root / "sources" / "linked").symlink_to(elsewhere)
+    (root / "sources" / "notes.txt").symlink_to("manifest.toml")
+    os.link(root / "sources" / "manifest.toml", root / "sources" / "hard.txt")
     if ref == "device.txt" and not _device(root / "sources" / "device.txt"):
         pytest.skip("cannot make a device file here")
     if ref == "fifo.txt" and not hasattr(os, "mkfifo"):
         pytest.skip("needs named pipes")
     _cite(root, ref)
+    overrides = {} if manifest else {"calcidocs_manifest": None}
     with watch_opens() as opened:
-        result = build(root)
+        result = build(root, confoverrides=overrides)
+    if reason is None:  # a source: cited, and (since it lacks the quote) not verified
+        assert _source_warnings(result) == [], result.warnings
+        assert_never_opened(root, opened)
+        return
     assert [m for m in _source_warnings(result) if reason in m] == _source_warnings(result)
     assert len(_source_warnings(result)) == 1, result.warnings
     assert_never_opened(root, opened)
-    assert not [p for p in opened if p.endswith("device.txt")]
+    assert not [p for p in opened if p.endswith(("device.txt", "notes.txt", "hard.txt"))]
+    if reason == NOT_LISTED and not ref.endswith(".md"):  # (Sphinx reads pages itself)
+        # what the manifest does not list is not even opened
+        assert not [p for p in opened if Path(p).name == Path(ref).name], opened
     claim = result.claims_json()["claims"][0]
     assert (claim["id"], claim["status"]) == ("cites", "broken")
 
@@ -705,12 +755,13 @@ def test_a_very_large_source_is_refused_unopened(tmp_path: Path) -> None:
 
 def test_the_size_limit_is_configurable(tmp_path: Path) -> None:
     root = make_project(tmp_path)
-    text = "Blue forms are rare and appear without a known cause.\n" * 4
-    (root / "sources" / "generated.txt").write_text(text, encoding="utf-8")
+    text = "Blue forms are rare and appear without a known cause.\n" * 10  # 540 bytes
+    write_generated(root, text.encode("utf-8"))
     _cite(root, "generated.txt")
-    small = build(root, confoverrides={"calcidocs_max_source_bytes": 100})
+    # (the manifest, of about 300 bytes, is within both limits)
+    small = build(root, confoverrides={"calcidocs_max_source_bytes": 400})
     assert any(
-        "over the limit of 100 (calcidocs_max_source_bytes)" in m for m in _source_warnings(small)
+        "over the limit of 400 (calcidocs_max_source_bytes)" in m for m in _source_warnings(small)
     ), small.warnings
     large = build(root, tmp_path / "large", confoverrides={"calcidocs_max_source_bytes": 1000})
     assert _source_warnings(large) == []
@@ -746,7 +797,7 @@ def test_a_large_source_costs_linear_time() -> None:
 
 # -- the manifest ------------------------------------------------------------------
 
-PINNED = MANIFEST  # alpha.txt, pinned with its right sha256
+PINNED = MANIFEST.split("\n\n")[0] + "\n"  # alpha.txt, pinned with its right sha256
 
 
 def _entry(key: str, file: str, sha: str | None = None, title: str = "T") -> str:
@@ -841,8 +892,7 @@ ORDER_PAGES = {
 def _order_project(tmp: Path) -> Path:
     """Claims with the same id on several pages, and one page disputing it."""
     root = make_project(tmp)
-    sources = root / "sources"
-    (sources / "generated.txt").write_text("Calcium forms deposits in the skin.\n", "utf-8")
+    write_generated(root, b"Calcium forms deposits in the skin.\n")
     for name, found in ORDER_PAGES.items():
         blocks = []
         for claim_id, source, quote in found:

@@ -388,6 +388,22 @@ def test_claims_of_a_page_with_their_citation_marks(
         assert squash(claim["text"]) + squash(marks) in main_matter, claim["id"]
 
 
+def test_a_content_page_says_when_its_claims_were_reviewed(
+    book: Book, claims: list[dict[str, Any]], titles: dict[str, str], appendix: int
+) -> None:
+    """Under the chapter's title: the latest review of its claims, from the lock."""
+    reviews = [c["review"] for c in claims if c["docname"] == PAGE]
+    assert reviews and all(r["current"] for r in reviews)
+    latest = max(r["on"] for r in reviews)
+    names = sorted({r["by"] for r in reviews if r["on"] == latest})
+    line = f"Claims on this page last reviewed on {latest} by {', '.join(names)}."
+    chapter = [n for title, n in book.outline() if title.endswith(titles[PAGE])]
+    assert chapter, f"no bookmark for {PAGE}"
+    assert squash(line) in squash(book.pages[chapter[0]])
+    first = book.page_of(line)
+    assert first is not None and first < appendix
+
+
 def test_citation_marks_lead_to_the_quoted_passages(
     book: Book, claims: list[dict[str, Any]], appendix: int
 ) -> None:
@@ -425,7 +441,9 @@ def test_every_reference_resolves(book: Book) -> None:
 def test_sources_appendix_holds_the_source_texts(
     book: Book, claims: list[dict[str, Any]], titles: dict[str, str], appendix: int
 ) -> None:
-    text = squash(" ".join(book.pages[appendix:]))
+    # the number after each quoted passage (its link back to the claim) may fall
+    # inside a longer quote that overlaps it
+    text = squash(re.sub(r"\[\d+\]", "", " ".join(book.pages[appendix:])))
     for name, title in titles.items():
         if re.fullmatch(r"sources/s\d+", name):
             assert squash(title) in text, name

@@ -165,10 +165,10 @@ def _run_check(root: Path, tmp_path: Path) -> subprocess.CompletedProcess[str]:
 def test_check_command_reports_problems_and_summary(tmp_path: Path) -> None:
     done = _run_check(ROOTS / "test-problems", tmp_path)
     assert done.returncode == 1
-    assert done.stderr.count("WARNING:") == 21
-    assert "claims: 14 (5 verified, 1 unverified, 1 uncited, 7 broken)" in done.stderr
+    assert done.stderr.count("WARNING:") == 25
+    assert "claims: 16 (5 verified, 1 unverified, 1 uncited, 9 broken)" in done.stderr
     assert "source alpha: 7 claims cite it; 1 of 3 sentences quoted (33%)" in done.stderr
-    assert "problems: 21" in done.stderr
+    assert "problems: 25" in done.stderr
     assert "result: FAILED" in done.stderr
 
 

@@ -13,16 +13,31 @@ from docutils.parsers.rst import Directive
 from sphinx.addnodes import pending_xref
 from sphinx.application import Sphinx
 from sphinx.config import Config
+from sphinx.domains import Domain
 from sphinx.environment import BuildEnvironment
 
-from . import checks, claims_json, config, freshness, library, uncited
+from . import (
+    checks,
+    claims_json,
+    config,
+    freshness,
+    lexicon,
+    library,
+    readability,
+    review_check,
+    uncited,
+)
 from .aggregates import FillAggregates, aggregate
 from .claim import ClaimDirective
 from .domain import CalcidocsDomain, CalcidocsXRefRole
 from .editorial import EditorialDirective
-from .lists import ClaimListDirective, DisagreementsDirective
+from .lists import AcceptedDriftDirective, ClaimListDirective, DisagreementsDirective
 from .reference import ReferenceDirective
-from .report import CitationReportDirective, SourceCoverageDirective
+from .report import (
+    CitationReportDirective,
+    ReadabilityReportDirective,
+    SourceCoverageDirective,
+)
 from .source_page import SourceTextDirective
 from .tables import ComparisonTableDirective
 from .vocabulary import TermDirective, VocabularyDirective
@@ -44,6 +59,9 @@ DIRECTIVES: dict[str, type[Directive]] = {
     "source-coverage": SourceCoverageDirective,
     "citation-report": CitationReportDirective,
     "calcidocs-reference": ReferenceDirective,
+    "lexicon": lexicon.LexiconDirective,
+    "accepted-drift": AcceptedDriftDirective,
+    "readability-report": ReadabilityReportDirective,
 }
 
 
@@ -74,12 +92,14 @@ def _refuse_raw_directive(app: Sphinx, env: BuildEnvironment, docnames: list[str
         env.settings["raw_enabled"] = False
 
 
-def _quiet_missing_reference(
-    app: Sphinx, env: BuildEnvironment, node: pending_xref, contnode: nodes.Element
-) -> nodes.Element | None:
-    """Our unresolved references are reported once, by the ``ref`` check."""
+def _quiet_missing_reference(app: Sphinx, domain: Domain | None, node: pending_xref) -> bool | None:
+    """Our unresolved references are reported once, by the ``ref`` check.
+
+    (``warn-missing-reference``, not ``missing-reference``: a reference that
+    intersphinx or another extension resolves must still reach them.)
+    """
     if node.get("refdomain") == "calcidocs":
-        return contnode
+        return True
     return None
 
 
@@ -95,6 +115,7 @@ def _skip(self: Any, node: nodes.Node) -> None:
 def setup(app: Sphinx) -> dict[str, Any]:
     config.register(app)
     app.setup_extension("calcidocs.latex")
+    app.setup_extension("calcidocs.builders")
     app.setup_extension("calcidocs.accessibility")
     app.add_domain(CalcidocsDomain)
     for role in ("claim", "subtype", "topic", "source"):
@@ -113,18 +134,22 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("config-inited", _refuse_raw_html)
     app.connect("env-before-read-docs", _refuse_raw_directive)
     app.connect("env-before-read-docs", _load_library)
+    app.connect("env-before-read-docs", lexicon.forget)
+    app.connect("env-before-read-docs", review_check.load)
     app.connect("doctree-read", uncited.check_doctree)
+    app.connect("doctree-read", readability.collect)
+    app.connect("doctree-read", review_check.add_review_date)
     app.connect("doctree-read", freshness.collect_links)
     app.connect("env-updated", checks.report)
     app.connect("env-updated", freshness.pages_to_rewrite)
-    app.connect("missing-reference", _quiet_missing_reference)
+    app.connect("warn-missing-reference", _quiet_missing_reference)
     app.connect("builder-inited", _copy_static)
     app.connect("build-finished", claims_json.write)
     app.add_css_file("calcidocs.css")
     app.add_js_file("calcidocs.js")
     return {
         "version": __version__,
-        "env_version": 1,
+        "env_version": 2,  # 2: claims keep their body text (for the review fingerprint)
         "parallel_read_safe": True,
         "parallel_write_safe": True,
     }

@@ -9,12 +9,18 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from docutils import nodes
+from sphinx.addnodes import pending_xref
 from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 
+from . import review_check
 from .domain import TERM_KINDS, CalcidocsDomain
+from .drift_checks import drift_problems
+from .lexicon import lexicon, lexicon_path
 from .library import library
-from .problems import Check, Problem, emit
+from .problems import Check, FileProblem, Problem, emit
+from .sources import ManifestProblem
 
 XREF_TYPES = ("claim", "source", *TERM_KINDS)
 
@@ -50,7 +56,11 @@ def cross_document_problems(domain: CalcidocsDomain) -> list[Problem]:
                     )
                 )
     for docname, reftype, target, line in domain.xrefs():
-        if reftype in XREF_TYPES and domain.find(reftype, target) is None:
+        if (
+            reftype in XREF_TYPES
+            and domain.find(reftype, target) is None
+            and not resolves_elsewhere(domain, docname, reftype, target)
+        ):
             problems.append(
                 Problem(
                     docname,
@@ -76,20 +86,73 @@ def cross_document_problems(domain: CalcidocsDomain) -> list[Problem]:
     return problems
 
 
+def resolves_elsewhere(domain: CalcidocsDomain, docname: str, reftype: str, target: str) -> bool:
+    """Whether intersphinx resolves the reference: to another project's object
+    (``{claim}`other-id```, ``{claim}`inventory:other-id```) or, with
+    ``intersphinx_resolve_self``, to one of this project under its own prefix."""
+    env = domain.env
+    if "intersphinx_mapping" not in env.config:
+        return False  # intersphinx is not loaded
+    from sphinx.ext.intersphinx import resolve_reference_detect_inventory
+
+    node = pending_xref(
+        "", refdomain="calcidocs", reftype=reftype, reftarget=target, refdoc=docname
+    )
+    contnode = nodes.inline("", target)
+    node += contnode
+    try:
+        if resolve_reference_detect_inventory(env, node, contnode) is not None:
+            return True
+    except Exception:  # intersphinx's internals are not ours: the reference counts as unresolved
+        return False
+    if node.get("intersphinx_self_referential"):
+        return domain.find(reftype, node["reftarget"]) is not None
+    return False
+
+
 def all_problems(env: BuildEnvironment) -> list[Problem]:
-    """Every problem of the project, sorted by place (manifest problems excluded)."""
+    """Every problem of the documents, sorted by place (see :func:`file_problems`
+    for the others)."""
     domain = env.domains["calcidocs"]
     assert isinstance(domain, CalcidocsDomain)
-    problems = [*domain.problems(), *cross_document_problems(domain)]
+    problems = [
+        *domain.problems(),
+        *cross_document_problems(domain),
+        *drift_problems(env),
+        *review_check.claim_problems(env),
+    ]
     return sorted(set(problems), key=lambda p: (p.docname, p.line, p.check, p.message))
+
+
+def manifest_problems(env: BuildEnvironment) -> list[ManifestProblem]:
+    """The manifest's problems. A missing manifest is one only if the project has
+    a sources folder or a claim that cites a source: a project that has neither
+    (yet) needs no manifest."""
+    sources = library(env)
+    problems = [p for p in sources.problems if not p.missing]
+    if len(problems) < len(sources.problems):
+        domain = env.domains["calcidocs"]
+        assert isinstance(domain, CalcidocsDomain)
+        if sources.sources_dir.exists() or any(c["citations"] for c in domain.claims()):
+            return list(sources.problems)
+    return problems
+
+
+def file_problems(env: BuildEnvironment) -> list[FileProblem]:
+    """Problems of the files that are no documents: the source manifest, the lexicon,
+    the review lock."""
+    manifest = [
+        FileProblem(p.location, Check.SOURCE.value, p.message) for p in manifest_problems(env)
+    ]
+    path = lexicon_path(env)
+    terms = [FileProblem(str(path), Check.DRIFT.value, m) for m in lexicon(env)[1]]
+    return manifest + terms + review_check.lock_problems(env)
 
 
 def report(app: Sphinx, env: BuildEnvironment) -> None:
     """Emit every problem as a typed warning (connected to ``env-updated``)."""
-    for manifest_problem in library(env).problems:
-        emit(
-            Problem("", 0, Check.SOURCE.value, manifest_problem.message), manifest_problem.location
-        )
+    for file_problem in file_problems(env):
+        emit(Problem("", 0, file_problem.check, file_problem.message), file_problem.location)
     for problem in all_problems(env):
         location = (problem.docname, problem.line) if problem.line else problem.docname
         emit(problem, location)

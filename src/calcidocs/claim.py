@@ -24,11 +24,12 @@ from docutils.parsers.rst import directives
 from sphinx.util.docutils import SphinxDirective
 
 from .domain import CalcidocsDomain, claim_anchor
+from .drift import parse_accepted
 from .library import library
 from .normalize import word_count
 from .problems import Check, Problem
 from .quotes import closest_passage, find_quote
-from .render import citation_mark, source_count, xref
+from .render import citation_mark, evidence_flags, status_flag, xref
 
 MAX_CITATIONS = 9
 ID_RE = re.compile(r"^[a-z0-9]+(?:[-_.][a-z0-9]+)*$")
@@ -58,6 +59,7 @@ def _option_spec() -> dict[str, Any]:
         "topic": directives.unchanged,
         "label": directives.unchanged,
         "disputes": directives.unchanged,
+        "drift-ok": directives.unchanged,
         "class": directives.class_option,
     }
     for number in range(1, MAX_CITATIONS + 1):
@@ -95,6 +97,14 @@ class ClaimDirective(SphinxDirective):
                 return self.lineno + offset
         return self.lineno
 
+    def body_line(self) -> int:
+        """The source line where the body starts."""
+        blank = next((i for i, text in enumerate(self.content) if text.strip()), 0)
+        if type(self.state).__module__.startswith("myst_parser"):
+            # MyST: the number of lines between the directive and its body
+            return self.lineno + 1 + self.content_offset + blank
+        return self.content_offset + 1 + blank  # docutils: 0-based in the document
+
     def problem(self, check: Check, message: str, option: str | None = None) -> None:
         line = self.option_line(option) if option else self.lineno
         self.problems.append(Problem(self.env.docname, line, check.value, message))
@@ -131,6 +141,13 @@ class ClaimDirective(SphinxDirective):
                     )
         citations = self.read_citations(shown_id)
         status = claim_status(citations)
+        verified = [c for c in citations if c["verified"]]
+        # Evidence that rests only on passages the manifest marks as weak
+        weak = (
+            sorted({r for c in verified for r in c.get("weak", [])})
+            if verified and all(c.get("weak") for c in verified)
+            else []
+        )
         return {
             "id": claim_id,
             "text": text,
@@ -139,9 +156,15 @@ class ClaimDirective(SphinxDirective):
             "subtypes": subtypes,
             "topics": topics,
             "label": " ".join((self.options.get("label") or "").split()),
+            "label_line": self.option_line("label"),
+            "body": "",  # the body's text, set when it is parsed
+            "body_line": self.body_line(),
+            "drift_ok": parse_accepted(self.options.get("drift-ok") or ""),
+            "drift_ok_line": self.option_line("drift-ok"),
             "disputes": split_names(self.options.get("disputes")),
             "status": status,
             "citations": citations,
+            "weak": weak,
         }
 
     def read_citations(self, shown_id: str) -> list[dict[str, Any]]:
@@ -207,6 +230,9 @@ class ClaimDirective(SphinxDirective):
                 )
                 continue
             citation.update(verified=True, start=match.start, end=match.end)
+            citation["weak"] = [
+                w.reason for w in source.weak if w.start < match.end and match.start < w.end
+            ]
         if not citations:
             self.problem(
                 Check.UNCITED, f"claim {shown_id} cites no source (add :source: and :quote:)"
@@ -237,6 +263,7 @@ class ClaimDirective(SphinxDirective):
         if self.content:
             body = nodes.container(classes=["calcidocs-claim-body"])
             self.state.nested_parse(self.content, self.content_offset, body)
+            claim["body"] = " ".join(body.astext().split())
             container += body
         container += meta_line(claim)
         # No general-index entry per claim: the claim index (a domain index,
@@ -284,12 +311,8 @@ def meta_line(claim: dict[str, Any]) -> nodes.paragraph:
                 para += nodes.Text(", ")
             para += xref(kind, name, nodes.inline("", name), explicit=False)
         para += nodes.Text(" \u00b7 ")
-    if source_count(claim) == 1:
-        para += nodes.inline(
-            "", "one source", classes=["calcidocs-flag", "calcidocs-single-source"]
-        )
+    for flag in evidence_flags(claim):
+        para += flag
         para += nodes.Text(" \u00b7 ")
-    para += nodes.inline(
-        "", claim["status"], classes=["calcidocs-status", f"calcidocs-status-{claim['status']}"]
-    )
+    para += status_flag(claim["status"], "calcidocs-status")
     return para

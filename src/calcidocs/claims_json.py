@@ -1,22 +1,42 @@
 """``claims.json``: every claim and source, for reviewers' tools.
 
 Sorted, with no timestamps: identical for identical input, whatever the build
-order or ``-j``.
+order or ``-j``. Its JSON Schema (draft 2020-12) ships with the package,
+``calcidocs/schema/claims.schema.json``, and is written next to it in the
+output (``claims.schema.json``): strict on the fields of the contract, open to
+fields it does not name.
 """
 
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 from typing import Any
 
 from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 
+from .builders import is_epub
 from .domain import CalcidocsDomain, claim_sort_key
 from .library import library
+from .review import selectors
+from .review_check import review_record
 
 SCHEMA = "calcidocs-claims/1"
+#: The JSON Schema of the export.
+SCHEMA_FILE = Path(__file__).parent / "schema" / "claims.schema.json"
+
+
+def json_schema() -> dict[str, Any]:
+    """The JSON Schema of ``claims.json``, as data."""
+    data: dict[str, Any] = json.loads(SCHEMA_FILE.read_text(encoding="utf-8"))
+    return data
+
+
+def schema_name(name: str) -> str:
+    """The schema's file name in the output, next to the export ``name``."""
+    return f"{Path(name).stem}.schema.json"
 
 
 def export(env: BuildEnvironment) -> dict[str, Any]:
@@ -36,6 +56,21 @@ def export(env: BuildEnvironment) -> dict[str, Any]:
                 "title": source.title,
                 "sha256": source.actual_sha256,
             }
+
+    def citation(c: dict[str, Any]) -> dict[str, Any]:
+        """A citation, with W3C Web Annotation selectors of its passage when found."""
+        selector: list[dict[str, Any]] = []
+        if c["verified"]:
+            source, _ = sources.lookup(c["source"])
+            if source is not None and source.text is not None:
+                selector = selectors(source.text, c["start"], c["end"])
+        return {
+            "source": c["source"],
+            "quote": c["quote"],
+            "verified": c["verified"],
+            "selector": selector,
+        }
+
     return {
         "schema": SCHEMA,
         "sources": source_data,
@@ -48,11 +83,11 @@ def export(env: BuildEnvironment) -> dict[str, Any]:
                 "subtypes": claim["subtypes"],
                 "topics": claim["topics"],
                 "status": claim["status"],
-                "citations": [
-                    {"source": c["source"], "quote": c["quote"], "verified": c["verified"]}
-                    for c in claim["citations"]
-                ],
+                "citations": [citation(c) for c in claim["citations"]],
                 "disputes": claim["disputes"],
+                "drift_ok": claim.get("drift_ok", {}),
+                "weak": claim.get("weak", []),
+                "review": review_record(env, claim),
             }
             for claim in claims
         ],
@@ -62,9 +97,10 @@ def export(env: BuildEnvironment) -> dict[str, Any]:
 def write(app: Sphinx, exception: BaseException | None) -> None:
     """``build-finished``: write the export into the HTML output directory."""
     name = app.config.calcidocs_claims_json
-    if exception is not None or not name or app.builder.format != "html":
+    if exception is not None or not name or app.builder.format != "html" or is_epub(app.builder):
         return
     Path(app.outdir, name).write_text(dumps(export(app.env)), encoding="utf-8")
+    shutil.copyfile(SCHEMA_FILE, Path(app.outdir, name).with_name(schema_name(name)))
 
 
 def dumps(data: dict[str, Any]) -> str:

@@ -80,6 +80,24 @@ OPTIONS: tuple[Option, ...] = (
         "page shows as text.",
     ),
     Option(
+        "calcidocs_lexicon",
+        None,
+        (str, type(None)),
+        "The medical terms that the drift check knows (TOML), relative to the "
+        "documentation root; None for none (then only numbers, certainty and cause "
+        "are checked). The ``{lexicon}`` directive shows it to writers.",
+        rebuild="",
+    ),
+    Option(
+        "calcidocs_review_lock",
+        None,
+        (str, type(None)),
+        "The review lock, relative to the documentation root (the site uses "
+        "``claims.lock``): who reviewed each claim, when, and what they read. Each claim "
+        "not signed off as it is now is a ``review`` problem, and content pages show "
+        "when their claims were last reviewed. None: no review check.",
+    ),
+    Option(
         "calcidocs_claims_json",
         "claims.json",
         (str, type(None)),

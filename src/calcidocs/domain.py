@@ -43,6 +43,28 @@ def term_anchor(kind: str, name: str) -> str:
     return f"{kind}-{name}"
 
 
+def refnode(
+    builder: Builder,
+    fromdocname: str,
+    docname: str,
+    anchor: str,
+    contnode: Element,
+    title: str,
+) -> nodes.reference:
+    """A link to ``anchor`` on page ``docname``, right for every builder.
+
+    Where all pages are one (singlehtml), the builder's address of a page is
+    already a fragment (``#document-sources/s004``): Sphinx's ``make_refnode``
+    would add a second one, which leads nowhere. There the anchor alone is the link.
+    """
+    node = make_refnode(builder, fromdocname, docname, anchor, contnode, title)
+    if "refuri" in node:
+        page, fragment, _ = builder.get_relative_uri(fromdocname, docname).partition("#")
+        if fragment:
+            node["refuri"] = f"{page}#{anchor}"
+    return node
+
+
 @dataclass
 class Index_:
     """Lookups built from the domain data (never stored in the environment)."""
@@ -163,8 +185,11 @@ class CalcidocsDomain(Domain):
         "prints": {},  # docname -> fingerprint of what its aggregates showed when written
         "links": {},  # docname -> sorted [(reftype, target)] of every calcidocs reference
         "resolved": {},  # docname -> what those references resolved to when last written
+        "cited_sentences": {},  # docname -> [(line, text, [claim id])] of prose citing claims
+        "editorial": {},  # docname -> [(line, text)] of editorial sentences, references left out
+        "readability": {},  # docname -> (words, sentences, syllables) of a content page's prose
     }
-    data_version = 1
+    data_version = 2
 
     _index: Index_ | None = None
 
@@ -193,6 +218,12 @@ class CalcidocsDomain(Domain):
 
     def add_source_page(self, docname: str, key: str) -> None:
         self._per_doc("source_pages", docname).append(key)
+
+    def add_cited_sentence(self, docname: str, line: int, text: str, claims: list[str]) -> None:
+        self._per_doc("cited_sentences", docname).append((line, text, list(claims)))
+
+    def add_editorial_sentence(self, docname: str, line: int, text: str) -> None:
+        self._per_doc("editorial", docname).append((line, text))
 
     def note_aggregate(self, docname: str, kind: str, options: dict[str, Any]) -> None:
         self._per_doc("aggregates", docname).append((kind, options))
@@ -277,6 +308,18 @@ class CalcidocsDomain(Domain):
             for reftype, target, line in self.data["xrefs"][docname]:
                 yield docname, reftype, target, line
 
+    def cited_sentences(self) -> Iterator[tuple[str, int, str, list[str]]]:
+        """Every (docname, line, text, claim ids) of prose that cites claims."""
+        for docname in sorted(self.data["cited_sentences"]):
+            for line, text, claims in self.data["cited_sentences"][docname]:
+                yield docname, line, text, claims
+
+    def editorial_sentences(self) -> Iterator[tuple[str, int, str]]:
+        """Every (docname, line, text) of an editorial block."""
+        for docname in sorted(self.data["editorial"]):
+            for line, text in self.data["editorial"][docname]:
+                yield docname, line, text
+
     def aggregates(self) -> Iterator[tuple[str, list[tuple[str, dict[str, Any]]]]]:
         """Each page holding aggregates, with the (kind, options) of each."""
         for docname in sorted(self.data["aggregates"]):
@@ -339,7 +382,7 @@ class CalcidocsDomain(Domain):
         docname, anchor, title = found
         if not node.get("refexplicit") and typ != "quote":
             contnode = nodes.inline("", title, classes=contnode.get("classes", []))
-        return make_refnode(builder, fromdocname, docname, anchor, contnode, title)
+        return refnode(builder, fromdocname, docname, anchor, contnode, title)
 
     def resolve_any_xref(
         self,
@@ -358,15 +401,16 @@ class CalcidocsDomain(Domain):
         return results
 
     def get_objects(self) -> Iterator[tuple[str, str, str, str, str, int]]:
-        config = self.env.config
-        for (kind, name), (docname, anchor) in sorted(self.index.terms.items()):
-            vocabulary = config.calcidocs_subtypes if kind == "subtype" else config.calcidocs_topics
-            yield name, vocabulary.get(name, name), kind, docname, anchor, 1
+        """Every target, for ``objects.inv``: another project that links here through
+        intersphinx gets the same target and link text as this project's own roles."""
         from .claim import ID_RE
 
-        for claim_id, claim in sorted(self.index.claims.items()):
-            if not ID_RE.match(claim_id):
-                continue  # a malformed id has no anchor (and may break objects.inv)
-            yield claim_id, claim["text"], "claim", claim["docname"], claim_anchor(claim_id), 1
-        for key, docname in sorted(self.index.source_pages.items()):
-            yield key, key, "source", docname, source_anchor(key), 1
+        targets = [(kind, name) for kind, name in sorted(self.index.terms)]
+        # (a malformed id has no anchor, and may break objects.inv)
+        targets += [("claim", i) for i in sorted(self.index.claims) if ID_RE.match(i)]
+        targets += [("source", key) for key in sorted(self.index.source_pages)]
+        for kind, name in targets:
+            found = self.find(kind, name)
+            if found is not None:
+                docname, anchor, title = found
+                yield name, " ".join(title.split()), kind, docname, anchor, 1

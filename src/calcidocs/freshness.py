@@ -3,7 +3,8 @@
 Tables, lists and source pages are filled from the claims of the whole project
 when they are written. After every read, each page holding one is fingerprinted
 with the claims it shows (as :data:`calcidocs.aggregates.SHOWS` picks them),
-the targets its links lead to, and, for reports, every problem: when the
+the targets its links lead to, and, for reports, every problem and the
+readability of every content page: when the
 fingerprint changed, the page is written again, without being read again.
 A page whose own cross-references now land elsewhere (a subtype page was
 added, a source page removed) is written again too.
@@ -21,9 +22,8 @@ from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 
 from .aggregates import SHOWS
-from .checks import all_problems
+from .checks import all_problems, file_problems
 from .domain import CalcidocsDomain
-from .library import library
 
 
 def collect_links(app: Sphinx, doctree: nodes.document) -> None:
@@ -62,7 +62,12 @@ def stale_aggregates(env: BuildEnvironment, domain: CalcidocsDomain) -> list[str
                 continue
             if everything is None:
                 everything = _digest(
-                    [domain.index.all_claims, all_problems(env), library(env).problems]
+                    [
+                        domain.index.all_claims,
+                        all_problems(env),
+                        file_problems(env),
+                        sorted(domain.data["readability"].items()),
+                    ]
                 )
             fingerprint.update(everything)
         value = fingerprint.hexdigest()

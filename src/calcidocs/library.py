@@ -26,6 +26,7 @@ def load(env: BuildEnvironment) -> SourceLibrary:
         sources_dir=srcdir / config.calcidocs_sources_dir,
         manifest_path=manifest,
         max_bytes=config.calcidocs_max_source_bytes,
+        manifest_name=config.calcidocs_manifest or "",
     )
     _LIBRARIES[env] = library
     return library

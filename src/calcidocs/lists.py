@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from docutils import nodes
 from docutils.parsers.rst import directives
@@ -159,5 +159,44 @@ def render_disagreements(env: BuildEnvironment, node: aggregate) -> list[nodes.N
             [50, 50],
             stub=False,
             classes=("calcidocs-disagreements",),
+        )
+    ]
+
+
+class AcceptedDriftDirective(AggregateDirective):
+    """``{accepted-drift} Caption``: every difference a reviewer accepted with ``:drift-ok:``."""
+
+    kind = "accepted-drift"
+    option_spec: ClassVar[dict[str, Any]] = {}
+
+
+def shown_in_accepted_drift(
+    domain: CalcidocsDomain, options: dict[str, Any]
+) -> list[dict[str, Any]]:
+    return [c for c in domain.index.claims.values() if c.get("drift_ok")]
+
+
+@renderer("accepted-drift", shows=shown_in_accepted_drift)
+def render_accepted_drift(env: BuildEnvironment, node: aggregate) -> list[nodes.Node]:
+    domain = env.domains["calcidocs"]
+    assert isinstance(domain, CalcidocsDomain)
+    rows: list[list[nodes.Node | str]] = []
+    for claim in sorted(shown_in_accepted_drift(domain, {}), key=lambda c: c["id"]):
+        for token, reason in claim["drift_ok"].items():
+            link = nodes.paragraph("", "", *claim_line(claim, node["docname"]))
+            rows.append([link, token, reason or "(no reason given)"])
+    caption = node["options"].get("caption") or "Differences accepted by a reviewer"
+    if not rows:
+        return [
+            nodes.paragraph("", "No claim has an accepted difference.", classes=["calcidocs-empty"])
+        ]
+    return [
+        simple_table(
+            caption,
+            ["Claim", "Accepted difference", "Reason"],
+            rows,
+            [60, 15, 25],
+            stub=False,
+            classes=("calcidocs-accepted-drift",),
         )
     ]

@@ -26,6 +26,8 @@ class Check(StrEnum):
     ID = "id"
     VOCAB = "vocab"
     REF = "ref"
+    DRIFT = "drift"
+    REVIEW = "review"
 
     @property
     def help(self) -> str:
@@ -37,28 +39,42 @@ class Check(StrEnum):
 
 
 _HELP = {
-    Check.UNCITED: "a claim cites no source; a content paragraph has no citation",
-    Check.SOURCE: "unknown source key or file; a path that leaves the sources folder; an "
-    "unreadable, binary or non-UTF-8 source; a manifest problem or hash mismatch",
+    Check.UNCITED: "a claim cites no source; a sentence of a content page, outside claims and "
+    "editorial blocks, has no citation of its own",
+    Check.SOURCE: "unknown source key or file; a file the manifest does not list, or the "
+    "manifest itself; a path that leaves the sources folder; an unreadable, binary or "
+    "non-UTF-8 source; a manifest problem or hash mismatch",
     Check.QUOTE: "the quote is not in the cited source (the warning shows the closest "
     "passage); a quote too short; a citation without quote where quotes are required",
     Check.ID: "a claim without id, a duplicate or malformed id",
     Check.VOCAB: "an unknown subtype or topic",
     Check.REF: "a cross-reference that resolves to nothing",
+    Check.DRIFT: "a statement, label or body (or a sentence citing a claim) says more than "
+    "its quotes: a medical term, number, certainty or cause that none of them holds; a "
+    "medical statement in an editorial block; a :drift-ok: that accepts nothing",
+    Check.REVIEW: "with a review lock: a claim not yet reviewed, changed since its review, "
+    "or whose cited source changed since; a review record whose claim is gone; a lock "
+    "line that is no review record",
 }
 
 
 _FIX = {
-    Check.UNCITED: "add :source: and :quote: to the claim; make the paragraph a claim, cite "
-    "a source inline with {source}, or put it in an {editorial} block",
-    Check.SOURCE: "use a key of docs/sources/manifest.toml or a file inside docs/sources/; "
-    "keep sources UTF-8 text; after editing a source on purpose, update its sha256",
+    Check.UNCITED: "add :source: and :quote: to the claim; give the sentence its own "
+    "{claim} or {source} reference, make it a claim, or put it in an {editorial} block",
+    Check.SOURCE: "cite a key (or file) that docs/sources/manifest.toml lists, and list a "
+    "new source there; keep sources UTF-8 text; after editing a source on purpose, update "
+    "its sha256",
     Check.QUOTE: "copy the words from the source page (the warning shows the closest "
     "passage); quote enough words to mean something; give every citation a :quote:",
     Check.ID: "give the claim an :id: of lower-case letters, digits and '-', unique in the project",
     Check.VOCAB: "use a name of calcidocs_subtypes or calcidocs_topics in conf.py, or "
     "declare the new term there",
     Check.REF: "fix the name in the role or in :disputes:, or create the target",
+    Check.DRIFT: "say no more than the quotes (keep their 'may', name what they name); or, "
+    "as a reviewer who judged the words faithful, accept that one difference with "
+    ":drift-ok: TOKEN: reason; move medical text out of editorial blocks into claims",
+    Check.REVIEW: "read the claim and its quotes, then sign it off: python -m calcidocs.check "
+    "--accept --reviewer NAME ID (it shows what changed, word by word, and writes the lock)",
 }
 
 
@@ -71,17 +87,25 @@ class Problem(NamedTuple):
     message: str
 
 
+class FileProblem(NamedTuple):
+    """A problem in a file that is no document (the source manifest, the review lock)."""
+
+    location: str  # "path:line"
+    check: str  # a Check value
+    message: str
+
+
 #: The longest warning message (a longer one is cut short).
 MAX_MESSAGE_CHARS = 1000
 #: Characters that reorder or hide text on a terminal.
 _BIDI = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 
 
-def printable(message: str) -> str:
+def printable(message: str, limit: int | None = MAX_MESSAGE_CHARS) -> str:
     """``message`` fit for a reviewer's terminal: control characters, line separators
-    and bidirectional overrides escaped (``\\x1b``), at most :data:`MAX_MESSAGE_CHARS`."""
-    if len(message) > MAX_MESSAGE_CHARS:
-        message = message[: MAX_MESSAGE_CHARS - 1] + "\u2026"
+    and bidirectional overrides escaped (``\\x1b``), at most ``limit`` characters."""
+    if limit is not None and len(message) > limit:
+        message = message[: limit - 1] + "\u2026"
     return "".join(
         char.encode("unicode_escape").decode("ascii")
         if unicodedata.category(char) in ("Cc", "Zl", "Zp") or char in _BIDI

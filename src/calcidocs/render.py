@@ -45,9 +45,46 @@ def citation_mark(claim_id: str, citation: dict[str, Any], docname: str = "") ->
     )
 
 
+def evidence_flags(claim: dict[str, Any]) -> list[nodes.inline]:
+    """How much stands behind a claim, as readers see it: "one source" when only
+    one source backs it, and each reason the manifest gives when every quote
+    rests on a passage it marks as weak."""
+    flags = []
+    if source_count(claim) == 1:
+        flags.append(
+            nodes.inline("", "one source", classes=["calcidocs-flag", "calcidocs-single-source"])
+        )
+    for reason in claim.get("weak", []):
+        flags.append(
+            nodes.inline(
+                "", f"weak passage: {reason}", classes=["calcidocs-flag", "calcidocs-weak"]
+            )
+        )
+    return flags
+
+
 def source_count(claim: dict[str, Any]) -> int:
     """How many distinct sources a claim's verified or unverified citations name."""
     return len({c["source"] for c in claim["citations"] if c["found"]})
+
+
+#: What each status means, in the words readers see ("verified" would read as
+#: "medically verified"; ``claims.json`` keeps the status names).
+STATUS_WORDS = {
+    "verified": "quote found in source",
+    "unverified": "no quote to check",
+    "uncited": "no source cited",
+    "broken": "quote not found in source",
+}
+
+
+def status_flag(status: str, *classes: str) -> nodes.inline:
+    """A claim's status as readers see it."""
+    return nodes.inline(
+        "",
+        STATUS_WORDS.get(status, status),
+        classes=[*classes, f"calcidocs-status-{status}"],
+    )
 
 
 def claim_line(
@@ -69,11 +106,7 @@ def claim_line(
     for citation in claim["citations"]:
         result.append(nodes.Text(" "))
         result.append(citation_mark(claim["id"], citation, docname))
-    flags: list[nodes.Node] = []
-    if source_count(claim) == 1:
-        flags.append(
-            nodes.inline("", "one source", classes=["calcidocs-flag", "calcidocs-single-source"])
-        )
+    flags: list[nodes.Node] = [*evidence_flags(claim)]
     if disputed_by:
         flag = nodes.inline("", "", classes=["calcidocs-flag", "calcidocs-disputed"])
         flag += nodes.Text("disputed by ")
@@ -83,13 +116,7 @@ def claim_line(
             flag += xref("claim", other, nodes.inline("", other), docname, explicit=False)
         flags.append(flag)
     if claim["status"] != "verified":
-        flags.append(
-            nodes.inline(
-                "",
-                claim["status"],
-                classes=["calcidocs-flag", f"calcidocs-status-{claim['status']}"],
-            )
-        )
+        flags.append(status_flag(claim["status"], "calcidocs-flag"))
     for each in flags:
         result += [nodes.Text(" "), each]
     return result

@@ -6,14 +6,17 @@ from collections import Counter
 from typing import Any, ClassVar
 
 from docutils import nodes
+from sphinx import addnodes
 from sphinx.environment import BuildEnvironment
 
+from . import review_check
 from .aggregates import AggregateDirective, aggregate, renderer
-from .checks import all_problems
+from .checks import all_problems, file_problems
 from .claim import STATUSES
 from .coverage import Coverage, coverage
 from .domain import CalcidocsDomain
 from .library import library
+from .readability import median, page_grades, statement_grades
 from .render import claim_line, simple_table, source_count, xref
 
 
@@ -54,7 +57,18 @@ def summary_lines(env: BuildEnvironment) -> list[str]:
             f"source {cover.key}: {len(cover.claims)} claims cite it; "
             f"{cover.quoted} of {len(cover.counted)} sentences quoted ({cover.share:.0%})"
         )
-    checks = [p.check for p in all_problems(env)] + ["source"] * len(library(env).problems)
+    grades = statement_grades(env)
+    if grades:
+        lines.append(f"readability: claim statements, median grade {median(grades):.1f}")
+    for docname, found in page_grades(env):
+        lines.append(
+            f"readability: {docname}: grade {found.grade:.1f} "
+            f"({found.words} words, {found.sentences} sentences)"
+        )
+    review = review_check.summary_line(env)
+    if review is not None:
+        lines.append(review)
+    checks = [p.check for p in all_problems(env)] + [p.check for p in file_problems(env)]
     detail = ", ".join(f"{n} {c}" for c, n in sorted(Counter(checks).items()))
     lines.append(f"problems: {len(checks)}" + (f" ({detail})" if detail else ""))
     return lines
@@ -122,8 +136,8 @@ def render_report(env: BuildEnvironment, node: aggregate) -> list[nodes.Node]:
         [f"{p.docname}:{p.line}", f"calcidocs.{p.check}", p.message] for p in all_problems(env)
     ]
     problems += [
-        [p.location.rsplit("/", 1)[-1], "calcidocs.source", p.message]
-        for p in library(env).problems
+        [p.location.rsplit("/", 1)[-1], f"calcidocs.{p.check}", p.message]
+        for p in file_problems(env)
     ]
     result.append(nodes.rubric("", "Problems"))
     if problems:
@@ -148,4 +162,56 @@ def render_report(env: BuildEnvironment, node: aggregate) -> list[nodes.Node]:
         for claim in single:
             items += nodes.list_item("", nodes.paragraph("", "", *claim_line(claim, docname)))
         result.append(items)
+    return result
+
+
+class ReadabilityReportDirective(AggregateDirective):
+    """``{readability-report}``: the Flesch-Kincaid grade of each content page."""
+
+    kind = "readability-report"
+    option_spec: ClassVar[dict[str, Any]] = {}
+
+
+@renderer("readability-report")
+def render_readability(env: BuildEnvironment, node: aggregate) -> list[nodes.Node]:
+    grades = statement_grades(env)
+    rows: list[list[nodes.Node | str]] = [
+        [
+            nodes.paragraph(
+                "",
+                "",
+                addnodes.pending_xref(
+                    "",
+                    nodes.inline("", docname),
+                    refdomain="std",
+                    reftype="doc",
+                    reftarget="/" + docname,
+                    refexplicit=False,
+                    refwarn=False,
+                    refdoc=node["docname"],
+                ),
+            ),
+            f"{found.grade:.1f}",
+            str(found.words),
+            str(found.sentences),
+        ]
+        for docname, found in page_grades(env)
+    ]
+    result: list[nodes.Node] = [
+        nodes.paragraph(
+            "",
+            f"Claim statements: median grade {median(grades):.1f} over {len(grades)} claims.",
+        )
+    ]
+    if rows:
+        caption = node["options"].get("caption") or "Readability of each content page"
+        result.append(
+            simple_table(
+                caption,
+                ["Page", "Grade", "Words", "Sentences"],
+                rows,
+                [40, 20, 20, 20],
+                classes=("calcidocs-readability",),
+            )
+        )
     return result

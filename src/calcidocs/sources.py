@@ -3,6 +3,12 @@
 Every source file is read, checked and normalised once per build. A reference
 that leaves the sources folder (an absolute path, ``..``, a link pointing
 outside, a device) is refused before anything is opened.
+
+When there is a manifest, only the files it lists are sources: a claim names
+one by its key or by its file name, and a file of the folder that the manifest
+does not list is refused unopened. Without one (``calcidocs_manifest = None``)
+every regular file of the folder is a source. The manifest itself never is:
+its notes are the project's words, not a source's.
 """
 
 from __future__ import annotations
@@ -18,8 +24,21 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath, PureWindowsPath
 
 from .normalize import Normalized, normalize
+from .quotes import find_quote
 
 KEY_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+
+
+@dataclass(frozen=True)
+class WeakPassage:
+    """A passage of a source that the manifest marks as weak, and why.
+
+    ``start`` and ``end`` are offsets in the source's text: whole lines.
+    """
+
+    start: int
+    end: int
+    reason: str
 
 
 @dataclass
@@ -32,6 +51,7 @@ class Source:
     notes: str = ""
     sha256: str = ""  # as the manifest pins it ("" when not pinned)
     exclude: list[str] = field(default_factory=list)
+    weak: list[WeakPassage] = field(default_factory=list)
     listed: bool = True  # in the manifest (False: cited by file name only)
     actual_sha256: str = ""
     text: str | None = None
@@ -51,6 +71,33 @@ class ManifestProblem:
 
     location: str  # "path:line"
     message: str
+    missing: bool = False  # the manifest does not exist (a problem only if sources are used)
+
+
+#: The manifest's file name when ``calcidocs_manifest`` is None: still never a source.
+DEFAULT_MANIFEST_NAME = "manifest.toml"
+
+
+def _weak_span(source: Source, entry: dict, starts: list[int]) -> tuple[int, int] | str:
+    """The (start, end) of a weak passage in the source's text, or what is wrong."""
+    text = source.text or ""
+    lines = entry.get("lines")
+    phrase = entry.get("phrase")
+    if isinstance(lines, str) and re.fullmatch(r"\d+(-\d+)?", lines.strip()):
+        first, _, last = lines.strip().partition("-")
+        low, high = int(first), int(last or first)
+        if not 1 <= low <= high <= len(starts):
+            return f"lines {lines!r} are not lines of the source (1 to {len(starts)})"
+    elif isinstance(phrase, str) and phrase.strip():
+        match = find_quote(source.normalized, phrase)
+        if match is None:
+            return f"phrase {phrase!r} is not in the source"
+        low = sum(1 for start in starts if start <= match.start)
+        high = sum(1 for start in starts if start < match.end)
+    else:
+        return 'needs lines = "N-M" or a phrase'
+    end = starts[high] - 1 if high < len(starts) else len(text)
+    return starts[low - 1], end
 
 
 def refuse_reason(ref: str) -> str | None:
@@ -86,21 +133,27 @@ class SourceLibrary:
         sources_dir: Path,
         manifest_path: Path | None,
         max_bytes: int,
+        manifest_name: str = "",
     ) -> None:
         self.sources_dir = sources_dir
         self.manifest_path = manifest_path
         self.max_bytes = max_bytes
+        #: How warnings name the manifest (``sources/manifest.toml``).
+        self.manifest_name = manifest_name or (manifest_path.name if manifest_path else "")
         self.by_key: dict[str, Source] = {}
         self.by_file: dict[str, Source] = {}
         self.problems: list[ManifestProblem] = []
         self._unlisted: dict[str, tuple[Source | None, str | None]] = {}
+        manifest = manifest_path or sources_dir / DEFAULT_MANIFEST_NAME
+        self._manifest_real = _real_path(manifest)
+        self._manifest_id = _file_id(manifest)
         if manifest_path is not None:
             self._load_manifest(manifest_path)
 
     # -- manifest ---------------------------------------------------------
 
-    def _problem(self, line: int, message: str) -> None:
-        self.problems.append(ManifestProblem(f"{self.manifest_path}:{line}", message))
+    def _problem(self, line: int, message: str, missing: bool = False) -> None:
+        self.problems.append(ManifestProblem(f"{self.manifest_path}:{line}", message, missing))
 
     def _read_manifest(self, path: Path) -> bytes | None:
         """The manifest's bytes, if it is a regular file, in its folder, within the size limit.
@@ -113,7 +166,8 @@ class SourceLibrary:
             info = os.stat(real)
         except (OSError, RuntimeError) as err:
             reason = getattr(err, "strerror", None) or err
-            self._problem(0, f"cannot read the source manifest: {reason}")
+            missing = isinstance(err, FileNotFoundError) and not os.path.lexists(path)
+            self._problem(0, f"cannot read the source manifest: {reason}", missing)
             return None
         if folder not in real.parents:
             self._problem(0, "the source manifest is a link that leads out of its folder")
@@ -168,9 +222,20 @@ class SourceLibrary:
             line = header_lines[index] if index < len(header_lines) else 1
             end = header_lines[index + 1] if index + 1 < len(header_lines) else len(lines) + 1
             block = lines[line - 1 : end - 1]
-            self._add_entry(entry, line, functools.partial(_field_line, block, line))
+            weak_lines = [
+                line + offset
+                for offset, line_text in enumerate(block)
+                if line_text.strip().replace(" ", "") == "[[source.weak]]"
+            ]
+            self._add_entry(entry, line, functools.partial(_field_line, block, line), weak_lines)
 
-    def _add_entry(self, entry: object, line: int, field_line: Callable[[str], int]) -> None:
+    def _add_entry(
+        self,
+        entry: object,
+        line: int,
+        field_line: Callable[[str], int],
+        weak_lines: list[int] | None = None,
+    ) -> None:
         if not isinstance(entry, dict):
             self._problem(line, "a [[source]] entry is not a table")
             return
@@ -189,6 +254,12 @@ class SourceLibrary:
             self._problem(line, f"source {key!r} file {file!r} refused: {reason}")
             return
         norm_file = PurePosixPath(file).as_posix()
+        if self._names_manifest(norm_file):
+            self._problem(
+                field_line("file"),
+                f"source {key!r} file {file!r} refused: it is the source manifest, not a source",
+            )
+            return
         if norm_file in self.by_file:
             other = self.by_file[norm_file].key
             self._problem(
@@ -208,6 +279,8 @@ class SourceLibrary:
             exclude=[e for e in exclude if isinstance(e, str)] if isinstance(exclude, list) else [],
         )
         self._read(source)
+        if source.text is not None:
+            self._add_weak(source, entry.get("weak", []), weak_lines or [line])
         if source.error:
             self._problem(line, f"source {key!r}: {source.error}")
         elif not source.sha256:
@@ -220,6 +293,25 @@ class SourceLibrary:
             )
         self.by_key[key] = source
         self.by_file[norm_file] = source
+
+    def _add_weak(self, source: Source, entries: object, lines: list[int]) -> None:
+        """Read a source's ``[[source.weak]]`` entries: ``lines = "N-M"`` or
+        ``phrase = "..."`` (the lines that hold it), each with a ``reason``."""
+        if not isinstance(entries, list):
+            self._problem(lines[0], f"source {source.key!r}: weak must be a list of tables")
+            return
+        text = source.text or ""
+        starts = [0, *(i + 1 for i, char in enumerate(text) if char == "\n" and i + 1 < len(text))]
+        for index, entry in enumerate(entries):
+            line = lines[index] if index < len(lines) else lines[-1]
+            if not isinstance(entry, dict) or not isinstance(entry.get("reason"), str):
+                self._problem(line, f"source {source.key!r}: a weak passage needs a reason")
+                continue
+            span = _weak_span(source, entry, starts)
+            if isinstance(span, str):
+                self._problem(line, f"source {source.key!r}: weak passage {span}")
+                continue
+            source.weak.append(WeakPassage(span[0], span[1], " ".join(entry["reason"].split())))
 
     # -- files --------------------------------------------------------------
 
@@ -242,6 +334,9 @@ class SourceLibrary:
             info = os.stat(real)
         except OSError as err:
             source.error = f"cannot read {source.file!r}: {err.strerror}"
+            return
+        if self._manifest_id == (info.st_dev, info.st_ino):  # by any name, link or case
+            source.error = f"{source.file!r} is the source manifest, not a source"
             return
         if not stat.S_ISREG(info.st_mode):
             source.error = f"{source.file!r} is not a regular file"
@@ -290,18 +385,35 @@ class SourceLibrary:
         reason = refuse_reason(ref)
         if reason:
             return None, f"source {ref!r} refused: {reason}"
+        norm = PurePosixPath(ref).as_posix()
+        if norm in self.by_file:
+            source = self.by_file[norm]
+            return (source, None) if source.error is None else (None, source.error)
+        if self._names_manifest(norm):
+            return None, f"{ref!r} is the source manifest, not a source: cite a source's key"
         candidate = self.sources_dir / ref
         if not os.path.lexists(candidate):
             known = ", ".join(sorted(self.by_key)) or "none"
             return None, f"unknown source {ref!r} (known keys: {known})"
-        norm = PurePosixPath(ref).as_posix()
-        if norm in self.by_file:
-            return self.by_file[norm], None
+        if self.manifest_path is not None:
+            # Only what the manifest lists is a source: the file is not even opened.
+            return None, (
+                f"file {ref!r} is not listed in the source manifest ({self.manifest_name}): "
+                "add a [[source]] entry for it (key, file, title, sha256)"
+            )
         source = Source(key=norm, file=norm, title=norm, listed=False)
         self._read(source)
         if source.error:
             return None, source.error
         return source, None
+
+    def _names_manifest(self, norm: str) -> bool:
+        """Whether ``norm`` (a path in the sources folder) names the manifest, or a link to it."""
+        path = self.sources_dir / norm
+        if path == (self.manifest_path or self.sources_dir / DEFAULT_MANIFEST_NAME):
+            return True
+        real = _real_path(path)
+        return real is not None and real == self._manifest_real
 
     def all_sources(self) -> list[Source]:
         """Every source that loaded, listed ones first, each once."""
@@ -310,3 +422,21 @@ class SourceLibrary:
             if source is not None:
                 seen.setdefault(id(source), source)
         return sorted(seen.values(), key=lambda s: (not s.listed, s.key))
+
+
+def _real_path(path: Path) -> Path | None:
+    """``path`` with its links resolved (as far as they exist), or None for a link loop."""
+    try:
+        return path.resolve()
+    except (OSError, RuntimeError):
+        return None
+
+
+def _file_id(path: Path) -> tuple[int, int] | None:
+    """The device and inode of the file at ``path`` (None if there is none, or the
+    file system numbers no inodes)."""
+    try:
+        info = os.stat(path)
+    except (OSError, ValueError):
+        return None
+    return (info.st_dev, info.st_ino) if info.st_ino else None

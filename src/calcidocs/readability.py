@@ -1,0 +1,135 @@
+"""Readability: the Flesch-Kincaid grade of claim statements and content pages.
+
+Grade = 0.39 x (words per sentence) + 11.8 x (syllables per word) - 15.59.
+Syllables are counted with pyphen's hyphenation dictionary (``en_US``), which
+ships with the package: one more than the hyphenation points of each word, as
+textstat counted them before it moved to a dictionary downloaded at run time.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+import pyphen
+from docutils import nodes
+from sphinx.application import Sphinx
+from sphinx.environment import BuildEnvironment
+
+_WORD = re.compile(r"[A-Za-z]+(?:['\u2019-][A-Za-z]+)*|\d+(?:[.,]\d+)*")
+_SENTENCE_END = re.compile(r"[.!?]+(?=\s|$)")
+
+
+@lru_cache(maxsize=1)
+def _dictionary() -> pyphen.Pyphen:
+    return pyphen.Pyphen(lang="en_US")
+
+
+@lru_cache(maxsize=20_000)
+def syllables(word: str) -> int:
+    """The syllables of ``word`` (at least one)."""
+    if word[0].isdigit():
+        return max(1, len(word.replace(".", "").replace(",", "")) // 2)
+    return max(1, len(_dictionary().positions(word.lower())) + 1)
+
+
+@dataclass(frozen=True)
+class Counts:
+    """Words, sentences and syllables of a text, which add up over texts."""
+
+    words: int = 0
+    sentences: int = 0
+    syllables: int = 0
+
+    def __add__(self, other: Counts) -> Counts:
+        return Counts(
+            self.words + other.words,
+            self.sentences + other.sentences,
+            self.syllables + other.syllables,
+        )
+
+    @property
+    def grade(self) -> float:
+        """The Flesch-Kincaid grade (0 for a text with no words)."""
+        if not self.words:
+            return 0.0
+        sentences = max(self.sentences, 1)
+        return 0.39 * self.words / sentences + 11.8 * self.syllables / self.words - 15.59
+
+
+def counts(text: str) -> Counts:
+    """The counts of ``text``; a text that does not end a sentence still counts as one."""
+    found = _WORD.findall(text)
+    if not found:
+        return Counts()
+    ends = len(_SENTENCE_END.findall(text.strip()))
+    if not _SENTENCE_END.search(text.strip()[-1:] + " "):
+        ends += 1
+    return Counts(len(found), max(ends, 1), sum(syllables(w) for w in found))
+
+
+def grade(text: str) -> float:
+    """The Flesch-Kincaid grade of ``text``."""
+    return counts(text).grade
+
+
+# -- in the build --------------------------------------------------------------
+
+#: Classes of inline text that readers do not read as prose (citation marks,
+#: the meta line of terms and status).
+NOT_PROSE = ("calcidocs-cite", "calcidocs-meta")
+
+
+def _prose(node: nodes.Node) -> str:
+    if isinstance(node, nodes.Text):
+        return str(node)
+    if isinstance(node, nodes.Element):
+        if any(cls in node.get("classes", []) for cls in NOT_PROSE):
+            return ""
+        return "".join(_prose(child) for child in node.children)
+    return ""
+
+
+def page_counts(doctree: nodes.document) -> Counts:
+    """The counts of the prose of a page: every paragraph, marks and meta lines left out."""
+    total = Counts()
+    for paragraph in doctree.findall(nodes.paragraph):
+        if any(cls in paragraph.get("classes", []) for cls in NOT_PROSE):
+            continue
+        total += counts(" ".join(_prose(paragraph).split()))
+    return total
+
+
+def collect(app: Sphinx, doctree: nodes.document) -> None:
+    """``doctree-read``: keep the counts of a content page's prose in the domain."""
+    from .uncited import is_content_page
+
+    env = app.env
+    if not is_content_page(env.docname, list(app.config.calcidocs_content_pages)):
+        return
+    domain = env.domains["calcidocs"]
+    found = page_counts(doctree)
+    domain.data["readability"][env.docname] = (found.words, found.sentences, found.syllables)
+
+
+def page_grades(env: BuildEnvironment) -> list[tuple[str, Counts]]:
+    """Each content page with the counts of its prose, by docname."""
+    stored = env.domains["calcidocs"].data["readability"]
+    return [(docname, Counts(*stored[docname])) for docname in sorted(stored)]
+
+
+def statement_grades(env: BuildEnvironment) -> list[float]:
+    """The grade of each claim's statement."""
+    domain = env.domains["calcidocs"]
+    return [grade(claim["text"]) for claim in domain.index.all_claims]  # type: ignore[attr-defined]
+
+
+def median(values: list[float]) -> float:
+    ordered = sorted(values)
+    if not ordered:
+        return 0.0
+    middle = len(ordered) // 2
+    if len(ordered) % 2:
+        return ordered[middle]
+    return (ordered[middle - 1] + ordered[middle]) / 2

@@ -1,0 +1,398 @@
+"""The review check: each claim against its record in the review lock.
+
+With ``calcidocs_review_lock`` set, the lock is read once per build, and after
+all documents are read every claim is compared with its record (see
+:mod:`calcidocs.review`). A claim not in the lock, changed since its review, or
+citing a source that changed since, is a ``review`` problem at the claim's line;
+a record whose claim is gone, or a lock line that is no record, is one at the
+lock's line. Each content page says when its claims were last reviewed, and
+``claims.json`` gives each claim its review.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+import weakref
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from docutils import nodes
+from sphinx.application import Sphinx
+from sphinx.environment import BuildEnvironment
+
+from .aggregates import aggregate, renderer
+from .claim import ID_RE
+from .domain import CalcidocsDomain, Index_
+from .library import library
+from .problems import Check, FileProblem, Problem
+from .review import (
+    Anchor,
+    Lock,
+    LockEntry,
+    anchor_change,
+    anchor_of,
+    changed_fields,
+    fingerprint,
+    parse_lock,
+    reviewed_fields,
+)
+from .uncited import is_content_page
+
+KIND = "review-date"
+
+
+@dataclass
+class LockFile:
+    """The review lock as this build read it."""
+
+    name: str  # as conf.py gives it
+    path: Path
+    exists: bool
+    lock: Lock
+    error: str = ""  # why it could not be read
+
+
+def read_lock_file(srcdir: Path, name: str) -> LockFile:
+    """The lock at ``srcdir / name`` (an absent lock has no record)."""
+    path = srcdir / name
+    found = LockFile(name, path, os.path.lexists(path), Lock())
+    if not found.exists:
+        return found
+    try:
+        real = path.resolve(strict=True)
+        if path.parent.resolve(strict=True) not in real.parents:
+            found.error = "the review lock is a link that leads out of its folder"
+            return found
+        if not stat.S_ISREG(os.stat(real).st_mode):
+            found.error = "the review lock is not a regular file"
+            return found
+        raw = real.read_bytes()
+    except (OSError, RuntimeError) as err:
+        found.error = f"cannot read the review lock: {getattr(err, 'strerror', None) or err}"
+        return found
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        found.error = f"the review lock is not UTF-8 text (byte {err.start})"
+        return found
+    found.lock = parse_lock(text)
+    return found
+
+
+_LOCKS: weakref.WeakKeyDictionary[BuildEnvironment, LockFile | None] = weakref.WeakKeyDictionary()
+
+
+def load(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
+    """``env-before-read-docs``: read the lock afresh for this build."""
+    _LOCKS[env] = _read(env)
+
+
+def _read(env: BuildEnvironment) -> LockFile | None:
+    name = env.config.calcidocs_review_lock
+    return read_lock_file(Path(env.srcdir), name) if name else None
+
+
+def lock_file(env: BuildEnvironment) -> LockFile | None:
+    """This build's lock, or None when the review check is off."""
+    if env not in _LOCKS:
+        _LOCKS[env] = _read(env)
+    return _LOCKS[env]
+
+
+# -- each claim against its record --------------------------------------------
+
+
+@dataclass
+class SourceChange:
+    """A cited source whose text is not the one reviewed."""
+
+    key: str
+    old: str  # sha256 at review time
+    new: str  # sha256 now ("" when it cannot be read)
+    note: str  # what happened to the quotes
+
+
+@dataclass
+class ClaimReview:
+    """A claim as the reviewer would sign it now, and its record in the lock."""
+
+    claim: dict[str, Any]
+    entry: LockEntry | None
+    fields: dict[str, Any]
+    fingerprint: str
+    sources: dict[str, str]  # key -> sha256 now
+    anchors: list[Anchor]
+    changed: list[str] = field(default_factory=list)
+    source_changes: list[SourceChange] = field(default_factory=list)
+
+    @property
+    def hand_edited(self) -> bool:
+        return self.entry is not None and not self.entry.consistent
+
+    @property
+    def current(self) -> bool:
+        """Whether the record signs the claim as it is now."""
+        return (
+            self.entry is not None
+            and not self.hand_edited
+            and self.entry.fingerprint == self.fingerprint
+            and not self.source_changes
+        )
+
+
+@dataclass
+class ReviewState:
+    """Every claim's review in this build, and the records whose claim is gone."""
+
+    lock: LockFile
+    reviews: dict[str, ClaimReview]  # claim id -> review (the first claim of each id)
+    by_page: dict[str, list[ClaimReview]]
+    orphans: list[LockEntry]
+
+
+def assess(env: BuildEnvironment, claim: dict[str, Any], entry: LockEntry | None) -> ClaimReview:
+    """``claim`` compared with its record ``entry``."""
+    sources = library(env)
+    current: dict[str, str] = {}
+    anchors: list[Anchor] = []
+    for citation in claim["citations"]:
+        source, _ = sources.lookup(citation["source"])
+        if source is None:
+            current.setdefault(citation["source"], "")
+            continue
+        current.setdefault(source.key, source.actual_sha256)
+        if citation["verified"] and source.text is not None:
+            anchors.append(
+                anchor_of(
+                    citation["number"], source.key, source.text, citation["start"], citation["end"]
+                )
+            )
+    fields = reviewed_fields(claim)
+    review = ClaimReview(claim, entry, fields, fingerprint(fields), current, anchors)
+    if entry is None:
+        return review
+    if entry.fingerprint != review.fingerprint:
+        review.changed = changed_fields(entry.reviewed, fields)
+    now = {a.number: a for a in anchors}
+    for key, sha in current.items():
+        old = entry.sources.get(key)
+        if old is None or old == sha:
+            continue  # a source cited anew is a change of the citations
+        if not sha:
+            note = "it can no longer be read"
+        else:
+            numbers = [c["number"] for c in claim["citations"] if c["source"] == key]
+            notes = [anchor_change(entry.anchor(n), now.get(n)) for n in numbers]
+            if len(notes) == 1:
+                note = notes[0]
+            else:
+                pairs = zip(numbers, notes, strict=True)
+                note = "; ".join(f"quote {n}: {text}" for n, text in pairs)
+        review.source_changes.append(SourceChange(key, old, sha, note))
+    return review
+
+
+_STATES: weakref.WeakKeyDictionary[BuildEnvironment, tuple[Index_, LockFile, ReviewState]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def state(env: BuildEnvironment) -> ReviewState | None:
+    """The review of every claim (computed once per build and change), or None when off."""
+    found = lock_file(env)
+    if found is None:
+        return None
+    domain = env.domains["calcidocs"]
+    assert isinstance(domain, CalcidocsDomain)
+    index = domain.index
+    cached = _STATES.get(env)
+    if cached is not None and cached[0] is index and cached[1] is found:
+        return cached[2]
+    entries = found.lock.entries
+    reviews: dict[str, ClaimReview] = {}
+    by_page: dict[str, list[ClaimReview]] = {}
+    for claim_id, claim in sorted(index.claims.items()):
+        if not ID_RE.match(claim_id):
+            continue  # an id problem already
+        review = assess(env, claim, entries.get(claim_id))
+        reviews[claim_id] = review
+        by_page.setdefault(claim["docname"], []).append(review)
+    for page in by_page.values():
+        page.sort(key=lambda r: r.claim["line"])
+    orphans = [entry for claim_id, entry in sorted(entries.items()) if claim_id not in reviews]
+    result = ReviewState(found, reviews, by_page, orphans)
+    _STATES[env] = (index, found, result)
+    return result
+
+
+# -- problems -----------------------------------------------------------------
+
+
+def describe(review: ClaimReview, lock_name: str) -> str | None:
+    """The problem with a claim's review, in words (None when the record is current)."""
+    claim_id = review.claim["id"]
+    entry = review.entry
+    if entry is None:
+        return (
+            f"claim {claim_id} has not been reviewed (it is not in {lock_name}); once read, "
+            f"sign it off: python -m calcidocs.check --accept --reviewer NAME {claim_id}"
+        )
+    if review.current:
+        return None
+    signed = f"its review by {entry.by} on {entry.on}"
+    parts = []
+    if review.hand_edited:
+        parts.append(
+            f"its record ({lock_name}:{entry.line}) was edited by hand: the fingerprint "
+            "does not match the text it records"
+        )
+    if review.changed:
+        parts.append(f"{', '.join(review.changed)} changed since {signed}")
+    elif not review.hand_edited and entry.fingerprint != review.fingerprint:
+        parts.append(f"changed since {signed}")
+    for change in review.source_changes:
+        now = f"now {change.new[:12]}" if change.new else "now unreadable"
+        parts.append(
+            f"source {change.key} changed since {signed} (sha256 {change.old[:12]}, {now}): "
+            f"{change.note}"
+        )
+    return f"claim {claim_id}: " + "; ".join(parts)
+
+
+def claim_problems(env: BuildEnvironment) -> list[Problem]:
+    """A ``review`` problem for each claim whose record does not sign it as it is."""
+    found = state(env)
+    if found is None or found.lock.error:
+        return []  # an unreadable lock is one problem, at the lock
+    problems = []
+    for review in found.reviews.values():
+        message = describe(review, found.lock.name)
+        if message is not None:
+            claim = review.claim
+            problems.append(Problem(claim["docname"], claim["line"], Check.REVIEW.value, message))
+    return problems
+
+
+def lock_problems(env: BuildEnvironment) -> list[FileProblem]:
+    """Problems at the lock's lines: unreadable, bad lines, records whose claim is gone."""
+    found = state(env)
+    if found is None:
+        return []
+    lock = found.lock
+    check = Check.REVIEW.value
+    if lock.error:
+        return [FileProblem(f"{lock.path}:0", check, lock.error)]
+    problems = [
+        FileProblem(f"{lock.path}:{line}", check, message) for line, message in lock.lock.problems
+    ]
+    for entry in found.orphans:
+        problems.append(
+            FileProblem(
+                f"{lock.path}:{entry.line}",
+                check,
+                f"the review of claim {entry.id!r} (by {entry.by} on {entry.on}) has no claim: "
+                "it was removed or its id changed; --accept drops the record",
+            )
+        )
+    return sorted(problems, key=lambda p: int(p.location.rsplit(":", 1)[1]))
+
+
+# -- what readers see -----------------------------------------------------------
+
+
+def review_record(env: BuildEnvironment, claim: dict[str, Any]) -> dict[str, Any] | None:
+    """A claim's review for ``claims.json``: ``by``, ``on``, ``current`` (None when off)."""
+    found = state(env)
+    if found is None:
+        return None
+    review = found.reviews.get(claim["id"])
+    if review is None or review.claim is not claim or review.entry is None:
+        return {"by": None, "on": None, "current": False}
+    return {"by": review.entry.by, "on": review.entry.on, "current": review.current}
+
+
+def page_line(reviews: list[ClaimReview]) -> str:
+    """When the claims of a page were last reviewed, in a sentence."""
+    current = [r for r in reviews if r.current and r.entry is not None]
+    waiting = len(reviews) - len(current)
+    if not current:
+        return "The claims on this page await review."
+    latest = max(r.entry.on for r in current if r.entry is not None)
+    names = sorted({r.entry.by for r in current if r.entry is not None and r.entry.on == latest})
+    text = f"Claims on this page last reviewed on {latest} by {', '.join(names)}."
+    if waiting:
+        verb = "awaits" if waiting == 1 else "await"
+        text += f" {waiting} of {len(reviews)} claims {verb} review."
+    return text
+
+
+def add_review_date(app: Sphinx, doctree: nodes.document) -> None:
+    """``doctree-read``: a content page with claims gets a line saying when they were
+    reviewed, right under its title (filled when the page is written)."""
+    env = app.env
+    name = app.config.calcidocs_review_lock
+    docname = env.docname
+    if not name or not is_content_page(docname, list(app.config.calcidocs_content_pages)):
+        return
+    domain = env.domains["calcidocs"]
+    assert isinstance(domain, CalcidocsDomain)
+    if not domain.data["claims"].get(docname):
+        return
+    # No env.note_dependency on the lock: the page's text does not depend on it,
+    # only this line does, and it is filled when the page is written. The line is
+    # an aggregate whose fingerprint holds the reviews of the page's claims
+    # (_shown), so after a review only the pages whose claims it signed are
+    # written again, without being read again (see calcidocs.freshness); with
+    # the dependency, every content page would be read again after any review.
+    options = {"page": docname}
+    domain.note_aggregate(docname, KIND, options)
+    placeholder = aggregate(kind=KIND, docname=docname, options=options)
+    section = next(iter(doctree.findall(nodes.section)), None)
+    if section is not None and section.children and isinstance(section[0], nodes.title):
+        section.insert(1, placeholder)
+    else:
+        doctree.insert(0, placeholder)
+
+
+def _shown(domain: CalcidocsDomain, options: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    found = state(domain.env)
+    for review in [] if found is None else found.by_page.get(options["page"], []):
+        entry = review.entry
+        yield {
+            "id": review.claim["id"],
+            "by": entry.by if entry else None,
+            "on": entry.on if entry else None,
+            "current": review.current,
+        }
+
+
+@renderer(KIND, shows=_shown)
+def render_review_date(env: BuildEnvironment, node: aggregate) -> list[nodes.Node]:
+    found = state(env)
+    if found is None:
+        return []
+    reviews = found.by_page.get(node["docname"], [])
+    if not reviews:
+        return []
+    return [
+        nodes.paragraph(
+            "",
+            "",
+            nodes.emphasis("", page_line(reviews)),
+            classes=["calcidocs-reviewed"],
+        )
+    ]
+
+
+def summary_line(env: BuildEnvironment) -> str | None:
+    """The check summary's line on reviews (None when off)."""
+    found = state(env)
+    if found is None:
+        return None
+    current = [r for r in found.reviews.values() if r.current]
+    dates = [r.entry.on for r in current if r.entry is not None]
+    latest = f"; latest review {max(dates)}" if dates else ""
+    return f"reviews: {len(current)} of {len(found.reviews)} claims signed off as they are{latest}"

@@ -1,0 +1,6 @@
+extensions = ["myst_parser", "calcidocs"]
+myst_enable_extensions = ["colon_fence"]
+exclude_patterns = ["_build"]
+calcidocs_subtypes = {"red": "Red form"}
+calcidocs_topics = {"causes": "Causes", "course": "Course"}
+calcidocs_content_pages = ["subtypes/*"]
