@@ -77,6 +77,9 @@ _WORD_LINES = (
 )
 WORDS = [word for line in _WORD_LINES for word in line.split()]
 
+#: The site's own lexicon of medical terms, for the drift check.
+LEXICON = Path(__file__).parent.parent / "docs" / "lexicon.toml"
+
 CONNECTIVES = ["and", "or", "but", "so", "because", "while", "when", "where", "which"]
 
 
@@ -130,11 +133,13 @@ def source_key(number: int) -> str:
     return f"s{number:03d}"
 
 
-def statement(page: int, claim: int) -> str:
-    """The statement of a claim: plain words, unique in the corpus."""
-    rng = random.Random(SEED * 7 + page * 1009 + claim)
-    words = " ".join(rng.choice(WORDS) for _ in range(rng.randint(8, 14)))
-    return f"Finding {claim} of page {page}: {words}."
+STATEMENT_START = "One source says that "
+
+
+def statement(quote: str) -> str:
+    """The statement of a claim: what its quote says, attributed, so that it says no
+    more than the quote (the drift check passes) and differs from it."""
+    return STATEMENT_START + quote.rstrip(".") + "."
 
 
 @dataclass(frozen=True)
@@ -172,7 +177,7 @@ def page_claims(page: int, claims: int, sentences: list[list[str]]) -> list[Clai
             Claim(
                 page=page,
                 number=number,
-                statement=statement(page, number),
+                statement=statement(quote),
                 subtype=subtypes[index % len(subtypes)],
                 topic=topics[(index // len(subtypes)) % len(topics)],
                 source=source_key(source),
@@ -245,6 +250,9 @@ CONF_EXTRA = {
         "calcidocs_subtypes = {subtypes!r}\n"
         "calcidocs_topics = {topics!r}\n"
         'calcidocs_content_pages = ["pages/*"]\n'
+        "# the checks the site runs: drift against a lexicon, review sign-off\n"
+        'calcidocs_lexicon = "lexicon.toml"\n'
+        'calcidocs_review_lock = "claims.lock"\n'
     ),
 }
 
@@ -335,18 +343,23 @@ def generate(dialect: str, corpus: Corpus, out: Path) -> None:
         encoding="utf-8",
     )
     (out / "conf.py").write_text(conf_py(dialect), encoding="utf-8")
+    if dialect == "calcidocs":
+        (out / "lexicon.toml").write_text(LEXICON.read_text(encoding="utf-8"), encoding="utf-8")
+
+
+EDIT = ", as revised."
 
 
 def edit_page(out: Path, undo: bool = False) -> Path:
-    """Change (or change back) the first statement of page 1, as a writer would."""
+    """Change (or change back) the first statement of page 1, as a writer would: every
+    aggregate that shows that claim (the overview table, its source's page) changes."""
     path = out / f"{page_name(1)}.md"
-    old = statement(1, 1)
-    new = old[:-1] + ", as revised."
     text = path.read_text(encoding="utf-8")
-    before, after = (new, old) if undo else (old, new)
-    if before not in text:
-        raise RuntimeError(f"{path}: statement to edit not found")
-    path.write_text(text.replace(before, after, 1), encoding="utf-8")
+    start = text.index(STATEMENT_START)
+    end = text.index(EDIT, start) + len(EDIT) if undo else text.index(".", start) + 1
+    old = text[start:end]
+    new = old.removesuffix(EDIT) + "." if undo else old[:-1] + EDIT
+    path.write_text(text[:start] + new + text[end:], encoding="utf-8")
     return path
 
 

@@ -48,7 +48,7 @@ MEASURES = ("full1", "incremental", "full2")
 LABELS = {
     "full1": "full build -j1 (s)",
     "cpu1": "  CPU time of it (s)",
-    "incremental": "incremental, 1 page changed (s)",
+    "incremental": "incremental, 1 statement changed (s)",
     "full2": "full build -j2 (s)",
     "cpu2": "  CPU time of it (s)",
     "memory": "peak memory -j1 (MB)",
@@ -79,7 +79,12 @@ class Results:
 
 
 def sphinx_build(src: Path, out: Path, jobs: int, fresh: bool) -> Build:
-    """One ``python -m sphinx`` process; its wall time, CPU time and peak memory."""
+    """One ``python -m sphinx`` process; its wall time, CPU time and peak memory.
+
+    A full build runs with ``-W``: every claim checks out. The incremental build
+    after a writer's edit runs without it, as the edited claim is then one that no
+    reviewer has signed off (a ``calcidocs.review`` warning, as it should be).
+    """
     if fresh and out.exists():
         shutil.rmtree(out)
     command = [
@@ -89,7 +94,7 @@ def sphinx_build(src: Path, out: Path, jobs: int, fresh: bool) -> Build:
         "-b",
         "html",
         "-q",
-        "-W",
+        *(["-W"] if fresh else []),
         "-j",
         str(jobs),
         "-d",
@@ -132,6 +137,32 @@ def check_calcidocs(out: Path, corpus: generate.Corpus) -> str:
     return f"all {verified} claims verified"
 
 
+def sign_off(src: Path) -> None:
+    """Record a review of every claim of a calcidocs corpus, as its reviewers would."""
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "calcidocs.check",
+            "--srcdir",
+            str(src),
+            "--confdir",
+            str(src),
+            "--accept",
+            "--reviewer",
+            "bench",
+            "--on",
+            "2026-01-01",
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if result.returncode != 0:
+        sys.stderr.write(result.stdout + result.stderr)
+        raise SystemExit("signing off the calcidocs corpus failed")
+
+
 def check_sources(src: Path, work: Path, jobs: int) -> str:
     """How often sources are read and normalised in one build (see count_sources.py)."""
     script = Path(__file__).parent / "count_sources.py"
@@ -162,6 +193,8 @@ def run_size(
     for dialect in dialects:
         sources[dialect] = work / size / dialect / "src"
         generate.generate(dialect, corpus, sources[dialect])
+        if dialect == "calcidocs":
+            sign_off(sources[dialect])
     outs = {dialect: work / size / dialect / "out" for dialect in dialects}
     for number in range(runs):
         order = dialects[number % len(dialects) :] + dialects[: number % len(dialects)]

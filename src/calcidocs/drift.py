@@ -34,7 +34,9 @@ _WORD = re.compile(r"[a-z]+|\d+(?:[.,]\d+)*%?|%")
 _ATTRIBUTION = re.compile(
     r"\b(?:only\s+|just\s+)?(?:one|two|three|four|five|both|all|each|every|no|"
     r"another|other|several|some|neither|either|the|a|this|that|its|their)"
-    r"\s+(?:[a-z-]+\s+){0,2}?(?:sources?|quotes?|articles?)\b"
+    r"\s+(?:(?:other|of|the|its|these|public|main|different|online|web|same|first|"
+    r"second|third|fourth|fifth|last|latter|former|further|more|separate|cited)\s+){0,2}"
+    r"(?:sources?|quotes?)\b"
     r"|\bs00\d\b"
 )
 

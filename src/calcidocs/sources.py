@@ -92,12 +92,24 @@ def _weak_span(source: Source, entry: dict, starts: list[int]) -> tuple[int, int
         match = find_quote(source.normalized, phrase)
         if match is None:
             return f"phrase {phrase!r} is not in the source"
-        low = sum(1 for start in starts if start <= match.start)
-        high = sum(1 for start in starts if start < match.end)
+        return _sentences_around(text, match.start, match.end)
     else:
         return 'needs lines = "N-M" or a phrase'
     end = starts[high] - 1 if high < len(starts) else len(text)
     return starts[low - 1], end
+
+
+_SENTENCE_BREAK = re.compile(r"[.!?](?=\s)|\n")
+
+
+def _sentences_around(text: str, start: int, end: int) -> tuple[int, int]:
+    """The span of the whole sentences of ``text`` that ``start:end`` touches."""
+    before = [m.end() for m in _SENTENCE_BREAK.finditer(text, 0, start)]
+    begin = before[-1] if before else 0
+    while begin < start and text[begin].isspace():
+        begin += 1
+    after = _SENTENCE_BREAK.search(text, max(end - 1, start))
+    return begin, after.end() if after else len(text)
 
 
 def refuse_reason(ref: str) -> str | None:
@@ -296,7 +308,7 @@ class SourceLibrary:
 
     def _add_weak(self, source: Source, entries: object, lines: list[int]) -> None:
         """Read a source's ``[[source.weak]]`` entries: ``lines = "N-M"`` or
-        ``phrase = "..."`` (the lines that hold it), each with a ``reason``."""
+        ``phrase = "..."`` (the sentences that hold it), each with a ``reason``."""
         if not isinstance(entries, list):
             self._problem(lines[0], f"source {source.key!r}: weak must be a list of tables")
             return
