@@ -163,9 +163,13 @@ def mend_domain_indices(app: Sphinx, exception: Exception | None) -> None:
         return
     for name, *_ in builder.domain_indices:
         path = Path(builder.get_outfilename(name))
-        if not path.is_file():
+        # Pages only: the pickle and JSON builders write the context, not HTML.
+        if path.suffix not in {".html", ".xhtml"} or not path.is_file():
             continue
-        html = path.read_text(encoding="utf-8")
+        try:
+            html = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            continue
         mended = group_anchors_without_spaces(html)
         if mended != html:
             path.write_text(mended, encoding="utf-8")
