@@ -17,6 +17,7 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 from typing import Any
 
@@ -46,16 +47,34 @@ def _singlehtml_page(
     sidebars = context.get("sidebars")
     if isinstance(sidebars, list | tuple):
         context["sidebars"] = [s for s in sidebars if s not in SINGLEHTML_SIDEBARS_LEFT_OUT]
+    # the table of contents, as the theme renders it (furo: before this handler)
+    toctree = context.get("toctree")
+    if callable(toctree):
+        context["toctree"] = lambda *args, **kwargs: _mend_html(toctree(*args, **kwargs))
+    for key in ("furo_navigation_tree", "toc"):
+        if isinstance(context.get(key), str):
+            context[key] = _mend_html(context[key])
+
+
+_DOUBLE_FRAGMENT = re.compile(r'href="#document-[^"#]*#')
+
+
+def _mend_html(html: str) -> str:
+    """``href="#document-PAGE#ANCHOR"`` -> ``href="#ANCHOR"`` in rendered HTML."""
+    return _DOUBLE_FRAGMENT.sub('href="#', html)
 
 
 def _singlehtml_links(app: Sphinx, doctree: nodes.document, docname: str) -> None:
     """``doctree-resolved``: in singlehtml, ``#document-PAGE#ANCHOR`` becomes ``#ANCHOR``."""
     if app.builder.name != "singlehtml":
         return
+    root = f"#document-{app.config.root_doc}"
     for reference in doctree.findall(nodes.reference):
         uri = reference.get("refuri", "")
         if uri.startswith("#") and "#" in uri[1:]:
             reference["refuri"] = uri[uri.rindex("#") :]
+        elif uri == root:  # the root page has no such anchor: its top is the page's
+            reference["refuri"] = "#"
 
 
 def _epub_leaves_out_doctrees(app: Sphinx, builder: Builder) -> None:
@@ -76,7 +95,8 @@ def _epub_leaves_out_doctrees(app: Sphinx, builder: Builder) -> None:
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
-    app.connect("html-page-context", _singlehtml_page)
+    # after the theme's own handler, which renders the navigation (furo)
+    app.connect("html-page-context", _singlehtml_page, priority=900)
     app.connect("doctree-resolved", _singlehtml_links)
     app.connect("write-started", _epub_leaves_out_doctrees)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
