@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -24,6 +25,8 @@ from sphinx.util.console import strip_colors
 
 ROOTS = Path(__file__).parent / "roots"
 REPO = Path(__file__).parent.parent
+#: Where ``npm ci`` puts the checkers of package.json (axe-core, the Nu HTML checker).
+NODE_MODULES = REPO / "node_modules"
 
 WARNING_RE = re.compile(
     r"^(?P<path>.+?):(?P<line>\d+)?:? WARNING: (?P<message>.*?) \[(?P<type>[\w.]+)\]$"
@@ -195,3 +198,30 @@ def serve(directory: Path) -> Iterator[str]:
         httpd.shutdown()
         httpd.server_close()
         thread.join(timeout=10)
+
+
+def need(missing: str | None) -> None:
+    """Skip a test whose tool is missing, except in CI, where every test must run."""
+    if missing is None:
+        return
+    if os.environ.get("CI"):
+        pytest.fail(f"CI must run this test: {missing}")
+    pytest.skip(missing)
+
+
+def npm_file(variable: str, relative: str) -> Path | None:
+    """A file of an npm package: ``$variable`` if set, else under ``node_modules``."""
+    configured = os.environ.get(variable)
+    path = Path(configured) if configured else NODE_MODULES / relative
+    return path if path.is_file() else None
+
+
+@pytest.fixture(scope="session")
+def real_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The real docs built to HTML as ``tox -e docs`` does, with ``-W --keep-going``."""
+    out = tmp_path_factory.mktemp("real-site") / "html"
+    result = sphinx_build(
+        ["-E", "-W", "--keep-going", "-q", "-b", "html", "-c", ".", "docs", str(out)]
+    )
+    assert result.returncode == 0, result.stderr
+    return out

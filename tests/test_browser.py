@@ -4,17 +4,20 @@ A reader on a subtype page clicks a claim's citation mark and lands on the
 source page, scrolled to the highlighted passage. The test builds the real
 docs, serves them on 127.0.0.1 and saves screenshots at desktop (1280 px) and
 phone (390 px) width, in light and dark mode, into ``_build/screenshots``.
+axe-core checks the main kinds of page against WCAG 2.1 A and AA, a keyboard
+scrolls a wide table, and the disclaimer bar is readable whole on a phone.
 
 Needs Debian's ``chromium`` (or ``CALCIDOCS_CHROMIUM`` naming a Chromium
-binary) and the ``playwright`` package; it skips without them only outside CI.
+binary), the ``playwright`` package and, for the accessibility check, the npm
+package ``axe-core`` (``npm ci``; or ``CALCIDOCS_AXE`` naming its
+``axe.min.js``); the tests skip without them only outside CI.
 """
 
 from __future__ import annotations
 
 import os
+import runpy
 import shutil
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -22,7 +25,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from conftest import serve
+from conftest import need, npm_file, serve
 
 ROOT = Path(__file__).resolve().parent.parent
 SCREENSHOTS = ROOT / "_build" / "screenshots"
@@ -75,30 +78,10 @@ pytestmark = pytest.mark.skipif(
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The real docs, built to HTML as ``tox -e docs`` does."""
-    out = tmp_path_factory.mktemp("html")
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "sphinx",
-            "-b",
-            "html",
-            "-q",
-            "-E",
-            "-c",
-            str(ROOT),
-            str(ROOT / "docs"),
-            str(out),
-        ],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert result.returncode == 0, result.stderr
-    assert (out / PAGE).is_file()
-    return out
+def site(real_site: Path) -> Path:
+    """The real docs, built to HTML as ``tox -e docs`` does (with ``-W --keep-going``)."""
+    assert (real_site / PAGE).is_file()
+    return real_site
 
 
 @pytest.fixture(scope="module")
@@ -336,3 +319,161 @@ def test_document_language(browser: Any, server: str) -> None:
     # The disclaimer is on every page.
     assert "Not medical advice" in page.locator("body").inner_text()
     page.close()
+
+
+# -- accessibility ------------------------------------------------------------------
+
+#: WCAG 2.1, levels A and AA, as axe-core tags its rules.
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+#: One page of each kind: home, subtype, topic, source, disagreements, review.
+A11Y_PAGES = [
+    "index.html",
+    "subtypes/dystrophic.html",
+    "topics/diagnosis.html",
+    "sources/s004.html",
+    "disagreements.html",
+    "review.html",
+]
+
+_AXE_RUN = """tags => axe.run(document, {
+  runOnly: {type: 'tag', values: tags},
+  resultTypes: ['violations'],
+})"""
+
+
+@pytest.fixture(scope="module")
+def axe() -> Path:
+    """axe-core's ``axe.min.js``, from the npm package (``npm ci``)."""
+    script = npm_file("CALCIDOCS_AXE", "axe-core/axe.min.js")
+    need(None if script else "no axe-core: run npm ci (package.json)")
+    assert script is not None
+    return script
+
+
+def _violations(page: Any, axe: Path) -> list[str]:
+    """axe-core's WCAG 2.1 A and AA violations on the open page, one line per element."""
+    page.add_script_tag(path=str(axe))
+    result = page.evaluate(_AXE_RUN, WCAG_TAGS)
+    return [
+        f"{violation['id']} ({violation['help']}) at {node['target']}: "
+        + " ".join(node.get("failureSummary", "").split())
+        for violation in result["violations"]
+        for node in violation["nodes"]
+    ]
+
+
+def test_axe_reports_what_it_should(axe: Path, browser: Any) -> None:
+    """The checker is live: a page with known faults gets them reported."""
+    page = browser.new_page()
+    page.set_content(
+        '<!DOCTYPE html><html lang="en"><head><title>t</title></head><body><main>'
+        '<p role="heading">no level</p>'
+        '<p style="color: #999; background: #fff; font-size: 12px">pale small text</p>'
+        "</main></body></html>"
+    )
+    found = " ".join(_violations(page, axe))
+    assert "aria-required-attr" in found
+    assert "color-contrast" in found
+    page.close()
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("width", [1280, 390])
+def test_no_accessibility_violations(
+    axe: Path, browser: Any, server: str, width: int, scheme: str
+) -> None:
+    """axe-core finds no WCAG 2.1 A or AA violation on any kind of page, in any mode."""
+    page = browser.new_page()
+    page.set_viewport_size({"width": width, "height": 844})
+    page.emulate_media(color_scheme=scheme)
+    found: list[str] = []
+    for name in A11Y_PAGES:
+        page.goto(f"{server}/{name}")
+        body = page.eval_on_selector("body", "b => getComputedStyle(b).backgroundColor")
+        assert (_luminance(_rgb(body)) < 0.1) == (scheme == "dark"), (name, scheme, body)
+        found += [f"{name}: {line}" for line in _violations(page, axe)]
+    page.close()
+    assert not found, f"{len(found)} violations at {width}px, {scheme}:\n" + "\n".join(found)
+
+
+def test_a_wide_table_scrolls_by_keyboard(browser: Any, server: str) -> None:
+    """At phone width, Tab reaches a table too wide for the screen; arrows scroll it."""
+    page = browser.new_page()
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"{server}/subtypes/index.html")
+    wide = page.locator(".table-wrapper").filter(has=page.locator("caption")).first
+    assert wide.evaluate("w => w.scrollWidth > w.clientWidth"), "the table fits: nothing to test"
+    # The box is a region named by the table's caption, for screen readers too.
+    caption = " ".join(wide.locator("caption").inner_text().split())
+    assert page.get_by_role("region", name=caption).count() == 1, caption
+    for _ in range(400):
+        page.keyboard.press("Tab")
+        if wide.evaluate("w => document.activeElement === w"):
+            break
+    else:
+        pytest.fail("Tab never reaches the scrolling table")
+    assert wide.evaluate("w => w.scrollLeft") == 0
+    for _ in range(3):
+        page.keyboard.press("ArrowRight")
+    page.wait_for_function(
+        "w => w.scrollLeft > 0", arg=wide.element_handle(), timeout=5_000, polling=50
+    )
+    # The arrows scrolled the table and turned no page (navigation_with_keys).
+    assert urlsplit(page.url).path == "/subtypes/index.html", page.url
+    page.close()
+
+
+_DISCLAIMER_GEOMETRY = """() => {
+  const bar = document.querySelector('.announcement');
+  const content = bar.querySelector('.announcement-content') || bar;
+  const box = bar.getBoundingClientRect();
+  const range = document.createRange();
+  range.selectNodeContents(content);
+  const lines = [...range.getClientRects()].filter(r => r.width > 0 && r.height > 0);
+  return {
+    box: {left: box.left, right: box.right, top: box.top, bottom: box.bottom},
+    viewport: {width: document.documentElement.clientWidth, height: window.innerHeight},
+    page: document.documentElement.scrollWidth - document.documentElement.clientWidth,
+    barScroll: [bar.scrollWidth - bar.clientWidth, bar.scrollHeight - bar.clientHeight],
+    contentScroll: [content.scrollWidth - content.clientWidth,
+                    content.scrollHeight - content.clientHeight],
+    lines: lines.map(r => ({left: r.left, right: r.right, top: r.top, bottom: r.bottom,
+      // What a reader sees at the middle of the line: the bar, not something over it.
+      seen: bar.contains(document.elementFromPoint((r.left + r.right) / 2,
+                                                   (r.top + r.bottom) / 2))})),
+  };
+}"""
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_disclaimer_is_readable_whole(browser: Any, server: str, shots: Path, width: int) -> None:
+    """The "Not medical advice" bar shows its whole text on the first screen, at any width."""
+    expected = runpy.run_path(str(ROOT / "conf.py"))["html_theme_options"]["announcement"]
+    page = browser.new_page()
+    page.set_viewport_size({"width": width, "height": 844})
+    for name in (PAGE, "index.html", "sources/s004.html"):
+        page.goto(f"{server}/{name}")
+        bar = page.locator(".announcement")
+        assert bar.is_visible()
+        assert bar.inner_text().split() == expected.split(), name
+        geometry = page.evaluate(_DISCLAIMER_GEOMETRY)
+        box, viewport = geometry["box"], geometry["viewport"]
+        where = f"{name} at {width}px: {geometry}"
+        assert geometry["page"] <= 1, f"the page scrolls sideways: {where}"
+        assert max(geometry["barScroll"]) <= 1, f"the bar scrolls: {where}"
+        assert max(geometry["contentScroll"]) <= 1, f"the text overflows its box: {where}"
+        assert box["left"] >= 0 and box["right"] <= viewport["width"] + 1, where
+        assert box["top"] >= 0 and box["bottom"] <= viewport["height"], where
+        assert geometry["lines"], where
+        for line in geometry["lines"]:
+            assert line["left"] >= max(box["left"], 0) - 1, f"a line is cut off: {where}"
+            assert line["right"] <= min(box["right"], viewport["width"]) + 1, where
+            assert line["top"] >= box["top"] - 1 and line["bottom"] <= box["bottom"] + 1, where
+            assert line["seen"], f"something covers the text: {where}"
+    page.goto(f"{server}/{PAGE}")
+    page.screenshot(path=str(shots / f"disclaimer-{width}.png"), clip=_top(width))
+    page.close()
+
+
+def _top(width: int) -> dict[str, int]:
+    return {"x": 0, "y": 0, "width": width, "height": 200}

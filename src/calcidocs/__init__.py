@@ -116,6 +116,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     config.register(app)
     app.setup_extension("calcidocs.latex")
     app.setup_extension("calcidocs.builders")
+    app.setup_extension("calcidocs.accessibility")
     app.add_domain(CalcidocsDomain)
     for role in ("claim", "subtype", "topic", "source"):
         app.add_role(role, CalcidocsXRefRole())
@@ -147,6 +148,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     # after every other handler: the pages are written only when the build is done
     app.connect("build-finished", freshness.record_written, priority=900)
     app.add_css_file("calcidocs.css")
+    app.add_js_file("calcidocs.js")
     return {
         "version": __version__,
         "env_version": 3,  # 3: typed records; what was written is kept next to the environment
