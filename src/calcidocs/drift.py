@@ -36,7 +36,7 @@ _ATTRIBUTION = re.compile(
     r"another|other|several|some|neither|either|the|a|this|that|its|their)"
     r"\s+(?:(?:other|of|the|its|these|public|main|different|online|web|same|first|"
     r"second|third|fourth|fifth|last|latter|former|further|more|separate|cited)\s+){0,2}"
-    r"(?:sources?|quotes?)\b"
+    r"(?:sources?|quotes?|marks?|statements?|claims?|pages?|sides?)\b"
     r"|\bs00\d\b"
 )
 

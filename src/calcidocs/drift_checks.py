@@ -11,6 +11,8 @@ A claim's ``:drift-ok:`` entries also cover the sentences that cite it.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from sphinx.environment import BuildEnvironment
 
 from .domain import CalcidocsDomain
@@ -102,11 +104,17 @@ def sentence_drift(
     return problems
 
 
-def editorial_drift(domain: CalcidocsDomain, lex: Lexicon) -> list[Problem]:
-    """Editorial sentences that make a medical statement."""
+def editorial_drift(
+    domain: CalcidocsDomain, lex: Lexicon, subtypes: Iterable[str] = ()
+) -> list[Problem]:
+    """Editorial sentences that make a medical statement: they name a medical term
+    (but a subtype of the vocabulary, which names how the site is organised) or
+    give a number."""
     problems: list[Problem] = []
+    vocabulary = set(subtypes)
     for docname, line, text in domain.editorial_sentences():
-        named = [*medical_terms(text, lex).values(), *medical_numbers(text).values()]
+        terms = {k: v for k, v in medical_terms(text, lex).items() if k not in vocabulary}
+        named = [*terms.values(), *medical_numbers(text).values()]
         if named:
             shown = ", ".join(repr(n) for n in named)
             problems.append(
@@ -132,7 +140,7 @@ def drift_problems(env: BuildEnvironment) -> list[Problem]:
     for claim in first_claims:
         problems += claim_drift(claim, lex, used)
     problems += sentence_drift(domain, lex, used)
-    problems += editorial_drift(domain, lex)
+    problems += editorial_drift(domain, lex, env.config.calcidocs_subtypes)
     for claim in first_claims:
         if claim["status"] != "verified":
             continue
