@@ -1,0 +1,44 @@
+"""Readability: the Flesch-Kincaid grade, as the check prints it and the review page shows it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+
+from calcidocs.readability import counts, grade, median, syllables
+from conftest import build, copy_root
+
+
+def test_syllables_come_from_the_packaged_dictionary() -> None:
+    assert syllables("cat") == 1
+    assert syllables("calcinosis") >= 3
+    assert syllables("hyperparathyroidism") > syllables("calcium") > syllables("skin")
+
+
+def test_the_grade_follows_the_formula() -> None:
+    found = counts("The cat sat on the mat. It was warm.")
+    assert (found.words, found.sentences) == (9, 2)
+    expected = 0.39 * 9 / 2 + 11.8 * found.syllables / 9 - 15.59
+    assert grade("The cat sat on the mat. It was warm.") == pytest.approx(expected)
+    long_words = "Dystrophic calcification arises in the setting of normal serum calcium levels."
+    assert grade(long_words) > grade("The skin is hard and it hurts.")
+    assert grade("") == 0.0
+    assert median([3.0, 1.0, 2.0]) == 2.0 and median([1.0, 2.0]) == 1.5
+
+
+def test_each_content_page_gets_its_grade_on_the_review_page(tmp_path: Path) -> None:
+    root = copy_root("drift", tmp_path)
+    (root / "review.md").write_text("# Review\n\n```{readability-report}\n```\n", encoding="utf-8")
+    result = build(root, confoverrides={"suppress_warnings": ["calcidocs"]})
+    soup = BeautifulSoup(result.html("review"), "html.parser")
+    text = " ".join(soup.get_text(" ").split())
+    assert "Claim statements: median grade" in text
+    table = soup.select_one("table.calcidocs-readability")
+    assert table is not None
+    rows = [[c.get_text(strip=True) for c in r.find_all(["th", "td"])] for r in table.tbody("tr")]
+    assert [row[0] for row in rows] == ["The red form"]  # the one content page, by title
+    assert 0.0 < float(rows[0][1]) < 20.0  # a school grade, one decimal
+    assert rows[0][1] == f"{float(rows[0][1]):.1f}"
+    assert int(rows[0][2]) > 50 and int(rows[0][3]) > 5  # words, sentences
