@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -42,3 +44,20 @@ def test_each_content_page_gets_its_grade_on_the_review_page(tmp_path: Path) -> 
     assert 0.0 < float(rows[0][1]) < 20.0  # a school grade, one decimal
     assert rows[0][1] == f"{float(rows[0][1]):.1f}"
     assert int(rows[0][2]) > 50 and int(rows[0][3]) > 5  # words, sentences
+
+
+def test_the_check_prints_each_content_page_grade(tmp_path: Path) -> None:
+    root = copy_root("drift", tmp_path)
+    result = subprocess.run(
+        [sys.executable, "-m", "calcidocs.check", "--srcdir", str(root), "--confdir", str(root)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 1  # the drift project has problems
+    lines = result.stderr.splitlines()
+    assert any(
+        line.strip().startswith("readability: claim statements, median grade") for line in lines
+    )
+    page = [line for line in lines if line.strip().startswith("readability: subtypes/red: grade")]
+    assert len(page) == 1 and "words" in page[0] and "sentences" in page[0]
