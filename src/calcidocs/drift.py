@@ -23,6 +23,7 @@ import re
 import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 KINDS = ("term", "number", "certainty", "cause")
@@ -360,6 +361,7 @@ def _phrases_in(text_words: list[str], phrases: tuple[str, ...]) -> list[str]:
     return [phrase for phrase in phrases if f" {phrase} " in joined]
 
 
+@lru_cache(maxsize=50_000)
 def root(word: str) -> str:
     """A word without its verb or plural ending (``removed``, ``removes`` -> ``remov``)."""
     for suffix in ("ing", "ed", "es", "s"):
@@ -369,19 +371,31 @@ def root(word: str) -> str:
     return word[:-1] if word.endswith("e") and len(word) > 3 else word
 
 
+@lru_cache(maxsize=64)
+def _root_index(phrases: tuple[str, ...]) -> dict[str, list[tuple[int, tuple[str, ...]]]]:
+    """The phrases by the root of their first word: (place in ``phrases``, roots)."""
+    index: dict[str, list[tuple[int, tuple[str, ...]]]] = {}
+    for number, phrase in enumerate(phrases):
+        wanted = tuple(root(w) for w in phrase.split())
+        index.setdefault(wanted[0], []).append((number, wanted))
+    return index
+
+
 def _roots_in(text_words: list[str], phrases: tuple[str, ...]) -> list[str]:
-    """The phrases that occur in ``text_words`` in any inflection, as written in the text."""
+    """The phrases that occur in ``text_words`` in any inflection, as written in the
+    text (the first time each occurs), in the order of ``phrases``."""
     roots = [root(w) for w in text_words]
-    found = []
-    for phrase in phrases:
-        wanted = [root(w) for w in phrase.split()]
-        for start in range(len(roots) - len(wanted) + 1):
-            if roots[start : start + len(wanted)] == wanted:
-                written = " ".join(text_words[start : start + len(wanted)])
-                if written not in found:
-                    found.append(written)
-                break
-    return found
+    index = _root_index(phrases)
+    found: dict[int, str] = {}
+    for start, first in enumerate(roots):
+        for number, wanted in index.get(first, ()):
+            if number not in found and tuple(roots[start : start + len(wanted)]) == wanted:
+                found[number] = " ".join(text_words[start : start + len(wanted)])
+    written: list[str] = []
+    for number in sorted(found):
+        if found[number] not in written:
+            written.append(found[number])
+    return written
 
 
 def _numbers(text_words: list[str]) -> dict[str, str]:
