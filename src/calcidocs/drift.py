@@ -224,6 +224,7 @@ def words(text: str) -> list[str]:
     return _WORD.findall(text.casefold().replace("\u2019", "'"))
 
 
+@lru_cache(maxsize=50_000)
 def stem(word: str) -> str:
     """A word without its plural ending (``lumps`` -> ``lump``, ``bodies`` -> ``body``)."""
     if len(word) > 4 and word.endswith("ies"):
