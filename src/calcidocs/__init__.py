@@ -23,6 +23,7 @@ from . import (
     freshness,
     lexicon,
     library,
+    light,
     readability,
     review_check,
     uncited,
@@ -130,6 +131,8 @@ def setup(app: Sphinx) -> dict[str, Any]:
         man=(_skip, None),
         texinfo=(_skip, None),
     )
+    for light_node in (light.light_inline, light.light_block):
+        app.add_node(light_node, html=(light.visit_html, None))
     app.add_post_transform(FillAggregates)
     app.connect("config-inited", _refuse_raw_html)
     app.connect("env-before-read-docs", _refuse_raw_directive)

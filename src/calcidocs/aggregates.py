@@ -17,6 +17,7 @@ from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util.docutils import SphinxDirective
 
 from .domain import CalcidocsDomain
+from .light import expand
 from .model import AggregateOptions
 
 #: kind -> renderer(env, placeholder) -> replacement nodes
@@ -77,11 +78,20 @@ class AggregateDirective(SphinxDirective):
 
 
 class FillAggregates(SphinxPostTransform):
-    """Replace every placeholder, before Sphinx resolves references (priority 10)."""
+    """Replace every placeholder, before Sphinx resolves references (priority 10).
+
+    For a builder that does not write HTML, the light nodes of the page (see
+    :mod:`calcidocs.light`) then become the nodes of their pieces.
+    """
 
     default_priority = 5
 
     def run(self, **kwargs: Any) -> None:
+        self.fill()
+        if self.app.builder.format != "html":
+            expand(self.env, self.document)
+
+    def fill(self) -> None:
         for node in list(self.document.findall(aggregate)):
             render = RENDERERS.get(node["kind"])
             replacement = render(self.env, node) if render else []

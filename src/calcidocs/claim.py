@@ -26,11 +26,11 @@ from sphinx.util.docutils import SphinxDirective
 from .domain import CalcidocsDomain, claim_anchor
 from .drift import parse_accepted
 from .library import library
+from .light import of_claim
 from .model import ID_RE, MAX_CITATIONS, Citation, Claim, Status, split_names
 from .normalize import word_count
 from .problems import Check, Problem
 from .quotes import closest_passage, find_quote
-from .render import citation_mark, evidence_flags, status_flag, xref
 
 SHOWN_ID_CHARS = 60  # the longest id a warning shows in full
 
@@ -73,8 +73,9 @@ class ClaimDirective(SphinxDirective):
         claim = self.read_claim()
         for problem in self.problems:
             domain.add_problem(problem)
+        position = domain.position_of_next_claim(claim["docname"])
         domain.add_claim(claim)
-        return self.render(claim)
+        return self.render(claim, position)
 
     # -- reading -----------------------------------------------------------------
 
@@ -232,7 +233,10 @@ class ClaimDirective(SphinxDirective):
 
     # -- rendering -------------------------------------------------------------
 
-    def render(self, claim: Claim) -> list[nodes.Node]:
+    def render(self, claim: Claim, position: int) -> list[nodes.Node]:
+        """The claim as a few nodes: its statement as text (which search finds), and
+        its marks and meta line rendered from the record when the page is written
+        (see :mod:`calcidocs.light`)."""
         valid_id = bool(claim["id"]) and bool(ID_RE.match(claim["id"]))
         container = nodes.container(
             classes=[
@@ -247,16 +251,15 @@ class ClaimDirective(SphinxDirective):
             container["calcidocs_claim"] = claim["id"]
         statement = nodes.paragraph(classes=["calcidocs-statement"])
         statement += nodes.Text(claim["text"] or "(no statement)")
-        for citation in claim["citations"]:
-            statement += nodes.Text(" ")
-            statement += citation_mark(claim["id"] if valid_id else "", citation)
+        if claim["citations"]:
+            statement += of_claim(claim, position, "claim-marks", anchored=valid_id)
         container += statement
         if self.content:
             body = nodes.container(classes=["calcidocs-claim-body"])
             self.state.nested_parse(self.content, self.content_offset, body)
             claim["body"] = " ".join(body.astext().split())
             container += body
-        container += meta_line(claim)
+        container += of_claim(claim, position, "claim-meta")
         # No general-index entry per claim: the claim index (a domain index,
         # in HTML and PDF) lists every claim by subtype, and the entries cost
         # a sixth of the build of a large project.
@@ -283,27 +286,3 @@ def claim_status(citations: list[Citation]) -> Status:
     if any(not c["quote"] for c in citations):
         return "unverified"
     return "verified"
-
-
-def meta_line(claim: Claim) -> nodes.paragraph:
-    """Subtypes, topics, disputes and status of a claim, as a line of cross-references."""
-    para = nodes.paragraph(classes=["calcidocs-meta"])
-    for kind, names in (
-        ("subtype", claim["subtypes"]),
-        ("topic", claim["topics"]),
-        ("claim", claim["disputes"]),
-    ):
-        if not names:
-            continue
-        key = "Disputes" if kind == "claim" else kind.capitalize()
-        para += nodes.inline("", f"{key}: ", classes=["calcidocs-meta-key"])
-        for index, name in enumerate(names):
-            if index:
-                para += nodes.Text(", ")
-            para += xref(kind, name, nodes.inline("", name), explicit=False)
-        para += nodes.Text(" \u00b7 ")
-    for flag in evidence_flags(claim):
-        para += flag
-        para += nodes.Text(" \u00b7 ")
-    para += status_flag(claim["status"], "calcidocs-status")
-    return para

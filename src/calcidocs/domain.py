@@ -54,6 +54,18 @@ def term_anchor(kind: str, name: str) -> str:
     return f"{kind}-{name}"
 
 
+def link_address(builder: Builder, fromdocname: str, docname: str, anchor: str) -> str:
+    """The address of ``anchor`` on page ``docname`` from page ``fromdocname``.
+
+    Where all pages are one (singlehtml), the builder's address of a page is
+    already a fragment (``#document-sources/s004``): the anchor alone is the link.
+    """
+    if fromdocname == docname:
+        return f"#{anchor}"
+    page, _, _ = builder.get_relative_uri(fromdocname, docname).partition("#")
+    return f"{page}#{anchor}"
+
+
 def refnode(
     builder: Builder,
     fromdocname: str,
@@ -62,17 +74,11 @@ def refnode(
     contnode: Element,
     title: str,
 ) -> nodes.reference:
-    """A link to ``anchor`` on page ``docname``, right for every builder.
-
-    Where all pages are one (singlehtml), the builder's address of a page is
-    already a fragment (``#document-sources/s004``): Sphinx's ``make_refnode``
-    would add a second one, which leads nowhere. There the anchor alone is the link.
-    """
+    """A link to ``anchor`` on page ``docname``, right for every builder
+    (Sphinx's ``make_refnode`` would give singlehtml two fragments, which lead nowhere)."""
     node = make_refnode(builder, fromdocname, docname, anchor, contnode, title)
     if "refuri" in node:
-        page, fragment, _ = builder.get_relative_uri(fromdocname, docname).partition("#")
-        if fragment:
-            node["refuri"] = f"{page}#{anchor}"
+        node["refuri"] = link_address(builder, fromdocname, docname, anchor)
     return node
 
 
@@ -262,6 +268,14 @@ class CalcidocsDomain(Domain):
         self._changed()
 
     # -- reading --------------------------------------------------------------
+
+    def claim_at(self, docname: str, position: int) -> Claim:
+        """The ``position``-th claim read from ``docname``."""
+        claim: Claim = self.data["claims"][docname][position]
+        return claim
+
+    def position_of_next_claim(self, docname: str) -> int:
+        return len(self.data["claims"].get(docname, []))
 
     def claims(self) -> Iterator[Claim]:
         for docname in sorted(self.data["claims"]):

@@ -35,6 +35,7 @@ from sphinx.environment import BuildEnvironment
 from .aggregates import SHOWS
 from .checks import all_problems, file_problems
 from .domain import CalcidocsDomain
+from .light import link_targets
 
 #: The version of the record's format: a record of another version counts as empty.
 RECORD_VERSION = 1
@@ -49,6 +50,7 @@ def collect_links(app: Sphinx, doctree: nodes.document) -> None:
         for node in doctree.findall(pending_xref)
         if node.get("refdomain") == "calcidocs"
     }
+    links.update(link_targets(app.env, doctree))
     domain.set_links(app.env.docname, sorted(links))
 
 

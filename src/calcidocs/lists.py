@@ -10,9 +10,11 @@ from sphinx.environment import BuildEnvironment
 
 from .aggregates import AggregateDirective, aggregate, renderer
 from .domain import CalcidocsDomain
+from .light import light_block
 from .model import STATUSES, AggregateOptions, Claim, split_names
+from .pieces import Link, text, to_nodes
 from .problems import Check, Problem
-from .render import claim_line, simple_table, xref
+from .render import claim_line, simple_table
 from .tables import disputed_by, with_partners
 
 FILTERS = ("subtype", "topic", "source", "status")
@@ -84,15 +86,16 @@ def render_claim_list(env: BuildEnvironment, node: aggregate) -> list[nodes.Node
     if not found:
         result.append(nodes.paragraph("", "No claim matches.", classes=["calcidocs-empty"]))
         return result
-    items = nodes.bullet_list(classes=["calcidocs-claim-list"])
-    for claim in found:
-        items += nodes.list_item(
+    result.append(
+        light_block(
             "",
-            nodes.paragraph(
-                "", "", *claim_line(claim, node["docname"], disputed_by=disputes.get(claim["id"]))
-            ),
+            view="claim-items",
+            docname=node["docname"],
+            claims=found,
+            disputes=disputes,
+            list_classes=["calcidocs-claim-list"],
         )
-    result.append(items)
+    )
     return result
 
 
@@ -116,12 +119,12 @@ class DisagreementsDirective(AggregateDirective):
 def _side(claim: Claim, docname: str) -> nodes.Node:
     """One side of a disagreement: the claim, then each source's words."""
     box = nodes.container()
-    box += nodes.paragraph("", "", *claim_line(claim, docname))
+    box += nodes.paragraph("", "", *to_nodes(claim_line(claim), docname))
     for citation in claim["citations"]:
         if not citation["quote"]:
             continue
         quote = nodes.paragraph(classes=["calcidocs-quote-text"])
-        quote += xref("source", citation["source"], nodes.inline("", citation["source"]), docname)
+        quote += to_nodes((Link("source", citation["source"], text(citation["source"])),), docname)
         quote += nodes.Text(": \u201c")
         quote += nodes.emphasis("", citation["quote"])
         quote += nodes.Text("\u201d")
@@ -179,7 +182,7 @@ def render_accepted_drift(env: BuildEnvironment, node: aggregate) -> list[nodes.
     rows: list[list[nodes.Node | str]] = []
     for claim in sorted(shown_in_accepted_drift(domain, {}), key=lambda c: c["id"]):
         for token, reason in claim["drift_ok"].items():
-            link = nodes.paragraph("", "", *claim_line(claim, node["docname"]))
+            link = nodes.paragraph("", "", *to_nodes(claim_line(claim), node["docname"]))
             rows.append([link, token, reason or "(no reason given)"])
     caption = node["options"].get("caption") or "Differences accepted by a reviewer"
     if not rows:

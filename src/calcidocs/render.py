@@ -5,62 +5,40 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from docutils import nodes
-from sphinx import addnodes
+from docutils.utils import smartquotes
 
 from .model import Citation, Claim
+from .pieces import Link, Piece, Span, Sup, text
 
 
-def xref(
-    reftype: str,
-    target: str,
-    content: nodes.Node,
-    docname: str = "",
-    explicit: bool = True,
-    title: str = "",
-) -> addnodes.pending_xref:
-    """A reference to a calcidocs object, resolved by the domain (never warns itself)."""
-    node = addnodes.pending_xref(
-        "",
-        content,
-        refdomain="calcidocs",
-        reftype=reftype,
-        reftarget=target,
-        refexplicit=explicit,
-        refwarn=False,
-    )
-    if docname:
-        node["refdoc"] = docname
-    if title:
-        node["reftitle"] = title
-    return node
-
-
-def citation_mark(claim_id: str, citation: Citation, docname: str = "") -> nodes.Node:
+def citation_mark(claim_id: str, citation: Citation) -> Piece:
     """A superscript ``[key]`` that links to the quoted passage on the source page."""
-    label = nodes.inline("", f"[{citation['source']}]", classes=["calcidocs-cite"])
+    label = f"[{citation['source']}]"
     if not claim_id or not citation["found"]:
-        label["classes"].append("calcidocs-cite-broken")
-        return nodes.superscript("", "", label)
-    return nodes.superscript(
-        "", "", xref("quote", f"{claim_id}#{citation['number']}", label, docname)
-    )
+        return Sup((text(label, "calcidocs-cite", "calcidocs-cite-broken"),))
+    return Sup((Link("quote", f"{claim_id}#{citation['number']}", text(label, "calcidocs-cite")),))
 
 
-def evidence_flags(claim: Claim) -> list[nodes.inline]:
+def citation_marks(claim: Claim, anchored: bool = True) -> tuple[Piece, ...]:
+    """Each citation's mark, after a space (unlinked when not ``anchored``)."""
+    claim_id = claim["id"] if anchored else ""
+    marks: list[Piece] = []
+    for citation in claim["citations"]:
+        marks += [" ", citation_mark(claim_id, citation)]
+    return tuple(marks)
+
+
+def evidence_flags(claim: Claim) -> list[Span]:
     """How much stands behind a claim, as readers see it: "one source" when only
     one source backs it, and each reason the manifest gives when every quote
     rests on a passage it marks as weak."""
     flags = []
     if source_count(claim) == 1:
-        flags.append(
-            nodes.inline("", "one source", classes=["calcidocs-flag", "calcidocs-single-source"])
-        )
+        flags.append(text("one source", "calcidocs-flag", "calcidocs-single-source"))
     for reason in claim.get("weak", []):
-        flags.append(
-            nodes.inline(
-                "", f"weak passage: {reason}", classes=["calcidocs-flag", "calcidocs-weak"]
-            )
-        )
+        # typographic quotes, as Sphinx gives the text of a page
+        reason = smartquotes.educateQuotes(reason, language="en")
+        flags.append(text(f"weak passage: {reason}", "calcidocs-flag", "calcidocs-weak"))
     return flags
 
 
@@ -79,48 +57,63 @@ STATUS_WORDS = {
 }
 
 
-def status_flag(status: str, *classes: str) -> nodes.inline:
+def status_flag(status: str, *classes: str) -> Span:
     """A claim's status as readers see it."""
-    return nodes.inline(
-        "",
-        STATUS_WORDS.get(status, status),
-        classes=[*classes, f"calcidocs-status-{status}"],
-    )
+    return text(STATUS_WORDS.get(status, status), *classes, f"calcidocs-status-{status}")
+
+
+def claim_link(claim: Claim, shown: str, *classes: str) -> Piece:
+    """``shown`` linking to the claim (plain text when the claim has no id)."""
+    if claim["id"]:
+        return Link("claim", claim["id"], text(shown, *classes))
+    return text(shown, *classes)
 
 
 def claim_line(
     claim: Claim,
-    docname: str,
     *,
     short: bool = False,
     disputed_by: list[str] | None = None,
-) -> list[nodes.Node]:
-    """A claim as inline nodes: its link (label when ``short``), marks and flags."""
-    text = (claim["label"] or claim["text"]) if short else claim["text"]
-    result: list[nodes.Node] = []
-    if claim["id"]:
-        result.append(
-            xref("claim", claim["id"], nodes.inline("", text), docname, title=claim["text"])
-        )
-    else:
-        result.append(nodes.inline("", text))
-    for citation in claim["citations"]:
-        result.append(nodes.Text(" "))
-        result.append(citation_mark(claim["id"], citation, docname))
-    flags: list[nodes.Node] = [*evidence_flags(claim)]
+) -> tuple[Piece, ...]:
+    """A claim in a list or a table: its link (label when ``short``), marks and flags."""
+    shown = (claim["label"] or claim["text"]) if short else claim["text"]
+    result: list[Piece] = [claim_link(claim, shown), *citation_marks(claim)]
+    flags: list[Piece] = [*evidence_flags(claim)]
     if disputed_by:
-        flag = nodes.inline("", "", classes=["calcidocs-flag", "calcidocs-disputed"])
-        flag += nodes.Text("disputed by ")
+        names: list[Piece] = ["disputed by "]
         for index, other in enumerate(disputed_by):
             if index:
-                flag += nodes.Text(", ")
-            flag += xref("claim", other, nodes.inline("", other), docname, explicit=False)
-        flags.append(flag)
+                names.append(", ")
+            names.append(Link("claim", other, text(other), explicit=False))
+        flags.append(Span(("calcidocs-flag", "calcidocs-disputed"), tuple(names)))
     if claim["status"] != "verified":
         flags.append(status_flag(claim["status"], "calcidocs-flag"))
     for each in flags:
-        result += [nodes.Text(" "), each]
-    return result
+        result += [" ", each]
+    return tuple(result)
+
+
+def meta_line(claim: Claim) -> tuple[Piece, ...]:
+    """Subtypes, topics, disputes and status of a claim, as a line of links."""
+    result: list[Piece] = []
+    for kind, names in (
+        ("subtype", claim["subtypes"]),
+        ("topic", claim["topics"]),
+        ("claim", claim["disputes"]),
+    ):
+        if not names:
+            continue
+        key = "Disputes" if kind == "claim" else kind.capitalize()
+        result.append(text(f"{key}: ", "calcidocs-meta-key"))
+        for index, name in enumerate(names):
+            if index:
+                result.append(", ")
+            result.append(Link(kind, name, text(name), explicit=False))
+        result.append(" \u00b7 ")
+    for flag in evidence_flags(claim):
+        result += [flag, " \u00b7 "]
+    result.append(status_flag(claim["status"], "calcidocs-status"))
+    return tuple(result)
 
 
 def simple_table(

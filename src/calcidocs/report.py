@@ -16,8 +16,9 @@ from .coverage import Coverage, coverage
 from .domain import CalcidocsDomain
 from .library import library
 from .model import STATUSES
+from .pieces import to_nodes, xref
 from .readability import median, page_grades, statement_grades
-from .render import claim_line, simple_table, source_count, xref
+from .render import claim_line, simple_table, source_count
 
 
 def status_counts(env: BuildEnvironment) -> dict[str, int]:
@@ -160,7 +161,9 @@ def render_report(env: BuildEnvironment, node: aggregate) -> list[nodes.Node]:
     if single:
         items = nodes.bullet_list(classes=["calcidocs-claim-list"])
         for claim in single:
-            items += nodes.list_item("", nodes.paragraph("", "", *claim_line(claim, docname)))
+            items += nodes.list_item(
+                "", nodes.paragraph("", "", *to_nodes(claim_line(claim), docname))
+            )
         result.append(items)
     return result
 

@@ -19,9 +19,10 @@ from .aggregates import AggregateDirective, aggregate, renderer
 from .coverage import coverage
 from .domain import CalcidocsDomain, quote_anchor, source_anchor
 from .library import library
+from .light import light_block
 from .model import AggregateOptions, Citation, Claim, quoted_span
+from .pieces import Box, Link, Para, Piece, Span, Sup
 from .problems import Check, Problem
-from .render import xref
 
 Passage = tuple[Claim, Citation, int]  # claim, citation, number on the page
 
@@ -64,13 +65,11 @@ class SourceTextDirective(AggregateDirective):
         return [target, details, self.placeholder(key=source.key)]
 
 
-def render_text(
-    text: str, passages: list[Passage], unquoted: list[tuple[int, int]], docname: str
-) -> list[nodes.Node]:
+def render_text(text: str, passages: list[Passage], unquoted: list[tuple[int, int]]) -> Box:
     """The source text, a paragraph per line, with ``passages`` highlighted and
     the ``unquoted`` sentences marked."""
     anchored: set[str] = set()
-    blocks: list[nodes.Node] = []
+    lines: list[Para] = []
     position = 0
     # each line looks only at the spans that reach into it (linear, not lines x spans)
     spans = [quoted_span(citation) for _, citation, _ in passages]
@@ -100,7 +99,7 @@ def render_text(
         cuts = {line_start, line_end}
         for start, end in [spans[i] for i in open_indices] + open_sentences:
             cuts.update(cut for cut in (start, end) if line_start < cut < line_end)
-        para = nodes.paragraph(classes=["calcidocs-source-line"])
+        line: list[Piece] = []
         for start, end in itertools.pairwise(sorted(cuts)):
             covering = [
                 passages[i] for i in open_indices if spans[i][0] <= start and end <= spans[i][1]
@@ -108,26 +107,24 @@ def render_text(
             open_sentence = any(s <= start and end <= e for s, e in open_sentences)
             piece = text[start:end]
             if not covering and not open_sentence:
-                para += nodes.Text(piece)
+                line.append(piece)
                 continue
-            classes = ["calcidocs-quote"] if covering else []
+            classes: tuple[str, ...] = ("calcidocs-quote",) if covering else ()
             if open_sentence:
-                classes.append("calcidocs-unquoted")
-            mark = nodes.inline("", piece, classes=classes)
+                classes += ("calcidocs-unquoted",)
+            ids = []
             for claim, citation, _ in covering:
                 anchor = quote_anchor(claim["id"], citation["number"])
                 if anchor not in anchored:
                     anchored.add(anchor)
-                    mark["ids"].append(anchor)
-            para += mark
+                    ids.append(anchor)
+            line.append(Span(classes, (piece,), tuple(ids)))
             for claim, citation, number in covering:
                 if citation["end"] == end:
-                    label = nodes.inline("", f"[{number}]", classes=["calcidocs-backlink"])
-                    para += nodes.superscript(
-                        "", "", xref("claim", claim["id"], label, docname, title=claim["text"])
-                    )
-        blocks.append(para)
-    return blocks
+                    label = Span(("calcidocs-backlink",), (f"[{number}]",))
+                    line.append(Sup((Link("claim", claim["id"], label),)))
+        lines.append(Para(("calcidocs-source-line",), tuple(line)))
+    return Box(("calcidocs-source-text",), tuple(lines))
 
 
 def claims_list(passages: list[Passage], docname: str) -> list[nodes.Node]:
@@ -136,12 +133,15 @@ def claims_list(passages: list[Passage], docname: str) -> list[nodes.Node]:
         return [
             nodes.paragraph("", "No claim quotes this source yet.", classes=["calcidocs-empty"])
         ]
-    items = nodes.enumerated_list(
-        enumtype="arabic", prefix="", suffix=".", classes=["calcidocs-quoting-claims"]
+    items = light_block(
+        "",
+        view="claim-items",
+        docname=docname,
+        claims=[claim for claim, _, _ in passages],
+        ordered=True,
+        bare=True,
+        list_classes=["calcidocs-quoting-claims"],
     )
-    for claim, _, _ in passages:
-        link = xref("claim", claim["id"], nodes.inline("", claim["text"]), docname)
-        items += nodes.list_item("", nodes.paragraph("", "", link))
     return [nodes.rubric("", "Claims that quote this source"), items]
 
 
@@ -176,6 +176,10 @@ def render_source_text(env: BuildEnvironment, node: aggregate) -> list[nodes.Nod
         summary += nodes.Text(" Sentences no claim quotes yet are ")
         summary += nodes.inline("", "marked like this", classes=["calcidocs-unquoted"])
         summary += nodes.Text(".")
-    box = nodes.container(classes=["calcidocs-source-text"])
-    box += render_text(source.text, passages, unquoted, node["docname"])
+    box = light_block(
+        "",
+        view="blocks",
+        docname=node["docname"],
+        blocks=(render_text(source.text, passages, unquoted),),
+    )
     return [summary, box, *claims_list(passages, node["docname"])]

@@ -10,9 +10,11 @@ from sphinx.environment import BuildEnvironment
 
 from .aggregates import AggregateDirective, aggregate, renderer
 from .domain import CalcidocsDomain
+from .light import light_block
 from .model import AggregateOptions, Claim, split_names
+from .pieces import Link, text, to_nodes
 from .problems import Check, Problem
-from .render import claim_line, simple_table, xref
+from .render import simple_table
 
 EMPTY_CELL = "No source covers this."
 
@@ -95,32 +97,24 @@ def render_comparison(env: BuildEnvironment, node: aggregate) -> list[nodes.Node
     topic_titles = env.config.calcidocs_topics
     rows: list[list[nodes.Node | str]] = []
     for subtype in subtypes:
-        row: list[nodes.Node | str] = [
-            nodes.paragraph(
-                "", "", xref("subtype", subtype, nodes.inline("", subtype_titles[subtype]), docname)
-            )
-        ]
+        title = Link("subtype", subtype, text(subtype_titles[subtype]))
+        row: list[nodes.Node | str] = [nodes.paragraph("", "", *to_nodes((title,), docname))]
         for topic in topics:
             claims = sorted(cells.get((subtype, topic), []), key=lambda c: c["id"])
             if not claims:
                 row.append(nodes.paragraph("", EMPTY_CELL, classes=["calcidocs-empty"]))
                 continue
-            items = nodes.bullet_list(classes=["calcidocs-cell"])
-            for claim in claims:
-                items += nodes.list_item(
+            row.append(
+                light_block(
                     "",
-                    nodes.paragraph(
-                        "",
-                        "",
-                        *claim_line(
-                            claim,
-                            docname,
-                            short=options["short"],
-                            disputed_by=disputes.get(claim["id"]),
-                        ),
-                    ),
+                    view="claim-items",
+                    docname=docname,
+                    claims=claims,
+                    short=options["short"],
+                    disputes=disputes,
+                    list_classes=["calcidocs-cell"],
                 )
-            row.append(items)
+            )
         rows.append(row)
     caption = options["caption"] or "Subtypes compared by topic"
     header = ["Subtype", *(topic_titles[t] for t in topics)]

@@ -1,0 +1,250 @@
+"""What calcidocs shows around and about claims, as plain data, and its two renderings.
+
+A citation mark, a claim's meta line, a line of a comparison table or of a
+source's text is a tuple of *pieces*: text, spans with classes, superscripts,
+emphasis and links that name their target (a claim, a subtype, a topic, a
+source or a quoted passage) instead of an address. The pieces are built from
+the claim records when a page is written, and become either
+
+* docutils nodes (:func:`to_nodes`), with a ``pending_xref`` for each link,
+  for the builders that lay pages out from nodes (LaTeX, text, man, Texinfo,
+  XML), or
+* HTML (:func:`to_html`), written straight into the page with the addresses
+  the builder gives, so that no transform, search indexer or writer has to
+  walk thousands of nodes per table.
+
+Both give what the other would: the HTML is the markup that Sphinx's own
+HTML writer makes of the nodes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from typing import NamedTuple, Union
+
+from docutils import nodes
+from sphinx import addnodes
+
+
+class Span(NamedTuple):
+    """Text with classes (and anchors): ``<span class="...">``."""
+
+    classes: tuple[str, ...]
+    content: tuple[Piece, ...]
+    ids: tuple[str, ...] = ()
+
+
+class Link(NamedTuple):
+    """A link to a calcidocs object; ``span`` is its text. When not ``explicit``,
+    the text is the target's title (a subtype's name), with the span's classes."""
+
+    kind: str
+    target: str
+    span: Span
+    explicit: bool = True
+
+
+class Sup(NamedTuple):
+    content: tuple[Piece, ...]
+
+
+class Em(NamedTuple):
+    content: tuple[Piece, ...]
+
+
+Piece = Union[str, Span, Link, Sup, Em]  # noqa: UP007 (a runtime alias of classes defined above)
+
+
+class Para(NamedTuple):
+    """A paragraph."""
+
+    classes: tuple[str, ...]
+    content: tuple[Piece, ...]
+
+
+class Items(NamedTuple):
+    """A list of one-paragraph items: bulleted, or numbered 1., 2., ..."""
+
+    ordered: bool
+    classes: tuple[str, ...]
+    items: tuple[tuple[Piece, ...], ...]
+
+
+class Box(NamedTuple):
+    """A container of paragraphs."""
+
+    classes: tuple[str, ...]
+    blocks: tuple[Para, ...]
+
+
+Block = Union[Para, Items, Box]  # noqa: UP007
+
+
+def text(value: str, *classes: str) -> Span:
+    return Span(tuple(classes), (value,))
+
+
+def links(pieces: Iterable[Piece | Block]) -> Iterable[tuple[str, str]]:
+    """The (kind, target) of every link among ``pieces``, however deep."""
+    for piece in pieces:
+        if isinstance(piece, Link):
+            yield piece.kind, piece.target
+        elif isinstance(piece, Span | Sup | Em | Para):
+            yield from links(piece.content)
+        elif isinstance(piece, Items):
+            for item in piece.items:
+                yield from links(item)
+        elif isinstance(piece, Box):
+            yield from links(piece.blocks)
+
+
+# -- as docutils nodes ------------------------------------------------------------
+
+
+def xref(
+    reftype: str,
+    target: str,
+    content: nodes.Node,
+    docname: str = "",
+    explicit: bool = True,
+) -> addnodes.pending_xref:
+    """A reference to a calcidocs object, resolved by the domain (never warns itself)."""
+    node = addnodes.pending_xref(
+        "",
+        content,
+        refdomain="calcidocs",
+        reftype=reftype,
+        reftarget=target,
+        refexplicit=explicit,
+        refwarn=False,
+    )
+    if docname:
+        node["refdoc"] = docname
+    return node
+
+
+def to_nodes(pieces: Sequence[Piece], docname: str = "") -> list[nodes.Node]:
+    """``pieces`` as inline docutils nodes; links are resolved later, from ``docname``."""
+    result: list[nodes.Node] = []
+    for piece in pieces:
+        if isinstance(piece, str):
+            result.append(nodes.Text(piece))
+        elif isinstance(piece, Span):
+            span = nodes.inline("", "", *to_nodes(piece.content, docname))
+            span["classes"] = list(piece.classes)
+            span["ids"] = list(piece.ids)
+            result.append(span)
+        elif isinstance(piece, Link):
+            content = to_nodes((piece.span,), docname)[0]
+            result.append(xref(piece.kind, piece.target, content, docname, piece.explicit))
+        elif isinstance(piece, Sup):
+            result.append(nodes.superscript("", "", *to_nodes(piece.content, docname)))
+        else:
+            result.append(nodes.emphasis("", "", *to_nodes(piece.content, docname)))
+    return result
+
+
+def blocks_to_nodes(blocks: Sequence[Block], docname: str = "") -> list[nodes.Node]:
+    """``blocks`` as docutils body elements."""
+    result: list[nodes.Node] = []
+    for block in blocks:
+        if isinstance(block, Para):
+            result.append(
+                nodes.paragraph(
+                    "", "", *to_nodes(block.content, docname), classes=list(block.classes)
+                )
+            )
+        elif isinstance(block, Items):
+            listing: nodes.Element = (
+                nodes.enumerated_list(enumtype="arabic", prefix="", suffix=".")
+                if block.ordered
+                else nodes.bullet_list()
+            )
+            listing["classes"] = list(block.classes)
+            for item in block.items:
+                listing += nodes.list_item("", nodes.paragraph("", "", *to_nodes(item, docname)))
+            result.append(listing)
+        else:
+            box = nodes.container("", *blocks_to_nodes(block.blocks, docname))
+            box["classes"] = list(block.classes)
+            result.append(box)
+    return result
+
+
+# -- as HTML ----------------------------------------------------------------------
+
+#: (kind, target) -> (address, title) of a link, or None when it leads nowhere
+Resolve = Callable[[str, str], "tuple[str, str] | None"]
+
+
+class HTML:
+    """Writes pieces as the HTML that Sphinx's writer makes of their nodes.
+
+    ``translator`` gives the writer's escaping (so the text is escaped exactly as
+    in the rest of the page) and ``resolve`` the address of each link.
+    """
+
+    def __init__(self, translator: nodes.NodeVisitor, resolve: Resolve) -> None:
+        self.translator = translator
+        self.encode: Callable[[str], str] = translator.encode  # type: ignore[attr-defined]
+        self.attval: Callable[[str], str] = translator.attval  # type: ignore[attr-defined]
+        self.resolve = resolve
+
+    def classes(self, classes: Sequence[str]) -> str:
+        return f' class="{self.attval(" ".join(classes))}"' if classes else ""
+
+    def inline(self, pieces: Sequence[Piece]) -> str:
+        out: list[str] = []
+        for piece in pieces:
+            if isinstance(piece, str):
+                out.append(self.encode(piece))
+            elif isinstance(piece, Span):
+                out.append(self.span(piece))
+            elif isinstance(piece, Link):
+                out.append(self.link(piece))
+            elif isinstance(piece, Sup):
+                out.append(f"<sup>{self.inline(piece.content)}</sup>")
+            else:
+                out.append(f"<em>{self.inline(piece.content)}</em>")
+        return "".join(out)
+
+    def span(self, span: Span) -> str:
+        if span.ids:
+            holder = nodes.inline(classes=list(span.classes), ids=list(span.ids))
+            start = self.translator.starttag(holder, "span", "")  # type: ignore[attr-defined]
+        else:
+            start = f"<span{self.classes(span.classes)}>"
+        return f"{start}{self.inline(span.content)}</span>"
+
+    def link(self, link: Link) -> str:
+        found = self.resolve(link.kind, link.target)
+        if found is None:
+            return self.span(link.span)
+        address, title = found
+        span = link.span if link.explicit else Span(link.span.classes, (title,))
+        titled = f' title="{self.attval(title)}"' if title else ""
+        return (
+            f'<a class="reference internal" href="{self.attval(address)}"{titled}>'
+            f"{self.span(span)}</a>"
+        )
+
+    def blocks(self, blocks: Sequence[Block]) -> str:
+        out: list[str] = []
+        compact = bool(getattr(self.translator, "compact_simple", False))
+        for block in blocks:
+            if isinstance(block, Para):
+                out.append(f"<p{self.classes(block.classes)}>{self.inline(block.content)}</p>\n")
+            elif isinstance(block, Items):
+                if block.ordered:
+                    tag, classes = "ol", ("arabic", "simple", *block.classes)
+                else:
+                    simple = () if compact else ("simple",)
+                    tag, classes = "ul", (*block.classes, *simple)
+                out.append(f"<{tag}{self.classes(classes)}>\n")
+                out.extend(f"<li><p>{self.inline(item)}</p></li>\n" for item in block.items)
+                out.append(f"</{tag}>\n")
+            else:
+                out.append(f"<div{self.classes((*block.classes, 'docutils', 'container'))}>\n")
+                out.append(self.blocks(block.blocks))
+                out.append("</div>\n")
+        return "".join(out)
