@@ -784,7 +784,7 @@ def test_a_large_source_costs_linear_time() -> None:
     line = "Calcium deposits form in the skin. They may hurt when pressed and heal slowly.\n"
     small, large = line * 2_000, line * 8_000  # 160 kB and 640 kB
     render = {
-        text: _seconds(render_text, text, [], sentences(text), "doc") for text in (small, large)
+        text: _seconds(render_text, text, [], sentences(text)) for text in (small, large)
     }
     assert render[large] < 8 * render[small] + 0.5, render  # four times the text
     source = normalize(large)
