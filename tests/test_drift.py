@@ -8,6 +8,7 @@ it wrongly flags.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -179,3 +180,64 @@ def test_a_broken_lexicon_is_one_warning_and_the_build_goes_on(tmp_path: Path) -
     assert "lexicon.toml" in lexicon_warnings[0]["path"]
     assert "Traceback" not in result.warnings
     assert len(result.claims_json()["claims"]) == 9  # no claim lost
+
+
+# -- incremental builds: each claim's drift is remembered across builds ------------
+
+
+def _drop_skin(root: Path) -> None:
+    lexicon = root / "lexicon.toml"
+    text = lexicon.read_text(encoding="utf-8")
+    start = text.index("[term.skin]")
+    end = text.find("[term.", start + 1)
+    lexicon.write_text(text[:start] + (text[end:] if end != -1 else ""), encoding="utf-8")
+
+
+def _change_skin_kind(root: Path) -> None:
+    lexicon = root / "lexicon.toml"
+    text = lexicon.read_text(encoding="utf-8")
+    assert 'kind = "tissue"' in text
+    lexicon.write_text(text.replace('kind = "tissue"', 'kind = "layer"'), encoding="utf-8")
+
+
+def _break_lexicon(root: Path) -> None:
+    (root / "lexicon.toml").write_text("[term.kidney\nforms = 1\n", encoding="utf-8")
+
+
+def _edit_statement(root: Path) -> None:
+    page = root / "subtypes" / "red.md"
+    text = page.read_text(encoding="utf-8")
+    old = ":::{claim} The red form may follow damage to the skin."
+    assert old in text
+    page.write_text(
+        text.replace(old, ":::{claim} The red form follows damage to the skin."), "utf-8"
+    )
+
+
+@pytest.mark.parametrize(
+    "change",
+    [_drop_skin, _change_skin_kind, _break_lexicon, _edit_statement],
+    ids=["term-removed", "kind-changed", "lexicon-broken", "statement"],
+)
+@pytest.mark.parametrize("parallel", [0, 2], ids=["j1", "j2"])
+def test_an_incremental_build_after_an_edit_warns_as_a_fresh_one(
+    tmp_path: Path, change: Callable[[Path], None], parallel: int
+) -> None:
+    root = copy_root("drift", tmp_path)
+    before = build(root, tmp_path / "incremental", parallel=parallel).warning_list()
+    change(root)
+    incremental = build(root, tmp_path / "incremental", parallel=parallel).warning_list()
+    fresh = build(root, tmp_path / "fresh", fresh=True).warning_list()
+    assert incremental == fresh
+    assert incremental != before  # the edit changed what the check finds
+
+
+def test_the_warnings_come_back_when_the_lexicon_does(tmp_path: Path) -> None:
+    root = copy_root("drift", tmp_path)
+    original = (root / "lexicon.toml").read_text(encoding="utf-8")
+    before = build(root, tmp_path / "out").warning_list()
+    _drop_skin(root)
+    without = build(root, tmp_path / "out").warning_list()
+    assert not any("'skin'" in w["message"] for w in without)
+    (root / "lexicon.toml").write_text(original, encoding="utf-8")
+    assert build(root, tmp_path / "out").warning_list() == before

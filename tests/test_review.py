@@ -661,3 +661,32 @@ def test_a_lock_made_after_the_first_build_reaches_the_pages(tmp_path: Path) -> 
     assert _reviewed_line(second.html("subtypes/red")) == (
         f"Claims on this page last reviewed on {REVIEWED_ON} by A. Reviewer."
     )
+
+
+# -- incremental builds: the parsed lock is kept while its bytes are the same ------
+
+
+def _drop_first_record(srcdir: Path) -> None:
+    lock = srcdir / "claims.lock"
+    lines = lock.read_text(encoding="utf-8").splitlines(keepends=True)
+    lock.write_text("".join(lines[1:]), encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    "change",
+    [_bad_lock_line, _hand_edited_record, _drop_first_record],
+    ids=["bad-line", "hand-edit", "record-dropped"],
+)
+def test_an_incremental_build_after_a_lock_edit_warns_as_a_fresh_one(
+    tmp_path: Path, change: Callable[[Path], object]
+) -> None:
+    srcdir = _review(tmp_path)
+    original = (srcdir / "claims.lock").read_bytes()
+    before = build(srcdir, tmp_path / "out").warning_list()
+    assert before == []
+    change(srcdir)
+    incremental = build(srcdir, tmp_path / "out").warning_list()
+    assert incremental == build(srcdir, tmp_path / "fresh", fresh=True).warning_list()
+    assert incremental != before
+    (srcdir / "claims.lock").write_bytes(original)  # back to the lock parsed first
+    assert build(srcdir, tmp_path / "out").warning_list() == before

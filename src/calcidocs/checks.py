@@ -8,6 +8,8 @@ in a fixed order, so the warnings are the same whatever the read order or
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from docutils import nodes
 from sphinx.addnodes import pending_xref
@@ -24,6 +26,34 @@ from .problems import Check, FileProblem, Problem, emit
 from .sources import ManifestProblem
 
 XREF_TYPES = ("claim", "source", *TERM_KINDS)
+
+T = TypeVar("T")
+
+
+def _once(env: BuildEnvironment, name: str, compute: Callable[[], list[T]]) -> list[T]:
+    """``compute()``, computed once for the current data of this build.
+
+    The result is kept on the domain with what it was computed from: the domain's
+    index (made anew after any change of the domain data, which also drops the
+    results) and this build's lexicon, review lock and source library (read anew
+    at the start of every build). Any of them new, it is computed again.
+    """
+    domain = env.domains["calcidocs"]
+    assert isinstance(domain, CalcidocsDomain)
+    basis: tuple[object, ...] = (
+        domain.index,
+        lexicon(env),
+        review_check.lock_file(env),
+        library(env),
+    )
+    if domain.checked is None or not all(
+        a is b for a, b in zip(domain.checked[0], basis, strict=True)
+    ):
+        domain.checked = (basis, {})
+    results: dict[str, Any] = domain.checked[1]
+    if name not in results:
+        results[name] = compute()
+    return list(results[name])
 
 
 def cross_document_problems(domain: CalcidocsDomain) -> list[Problem]:
@@ -113,7 +143,11 @@ def resolves_elsewhere(domain: CalcidocsDomain, docname: str, reftype: str, targ
 
 def all_problems(env: BuildEnvironment) -> list[Problem]:
     """Every problem of the documents, sorted by place (see :func:`file_problems`
-    for the others)."""
+    for the others); computed once per build and change of the data."""
+    return _once(env, "all", lambda: _all_problems(env))
+
+
+def _all_problems(env: BuildEnvironment) -> list[Problem]:
     domain = env.domains["calcidocs"]
     assert isinstance(domain, CalcidocsDomain)
     problems = [
@@ -141,7 +175,11 @@ def manifest_problems(env: BuildEnvironment) -> list[ManifestProblem]:
 
 def file_problems(env: BuildEnvironment) -> list[FileProblem]:
     """Problems of the files that are no documents: the source manifest, the lexicon,
-    the review lock."""
+    the review lock; computed once per build and change of the data."""
+    return _once(env, "file", lambda: _file_problems(env))
+
+
+def _file_problems(env: BuildEnvironment) -> list[FileProblem]:
     manifest = [
         FileProblem(p.location, Check.SOURCE.value, p.message) for p in manifest_problems(env)
     ]

@@ -208,11 +208,15 @@ class CalcidocsDomain(Domain):
     #: the fingerprints of the pages this build writes, recorded once they are written
     #: (see :mod:`calcidocs.freshness`); never stored in the environment
     unrecorded_prints: dict[str, str] | None = None
+    #: the checks' results for the current data (see :mod:`calcidocs.checks`): what
+    #: they were computed from, and the results by name; never stored in the environment
+    checked: tuple[tuple[object, ...], dict[str, Any]] | None = None
 
     # -- storing ------------------------------------------------------------
 
     def _changed(self) -> None:
         self._index = None
+        self.checked = None
 
     def _per_doc(self, bucket: str, docname: str) -> list[Any]:
         self._changed()

@@ -7,10 +7,16 @@
 - every ``:drift-ok:`` entry must accept a difference that is found.
 
 A claim's ``:drift-ok:`` entries also cover the sentences that cite it.
+
+A claim's own drift depends only on the claim and the lexicon: it is
+remembered across builds in the environment (:data:`MEMO`), keyed by a digest
+of everything :func:`claim_drift` reads, so an incremental build checks again
+only the claims that changed (or all of them, when the lexicon changed).
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable
 
 from sphinx.environment import BuildEnvironment
@@ -129,16 +135,79 @@ def editorial_drift(
     return problems
 
 
+#: Where the domain data keeps each claim's drift: digest -> (problems, accepted
+#: tokens used), holding only the claims of the last build that checked them.
+MEMO = "drift_memo"
+#: Part of every digest: change it when :func:`claim_drift` changes what it finds.
+MEMO_VERSION = 1
+
+
+def lexicon_key(lex: Lexicon) -> str:
+    """A digest of the lexicon's terms, in their order (all its lookups derive from them)."""
+    return hashlib.sha256(repr(tuple(lex.terms.values())).encode()).hexdigest()
+
+
+def _claim_key(claim: Claim, lex_key: str) -> bytes:
+    """A digest of everything :func:`claim_drift` reads of ``claim``."""
+    line = claim["line"]
+    parts = (
+        MEMO_VERSION,
+        lex_key,
+        claim["id"],
+        claim["docname"],
+        claim["status"],
+        claim["text"],
+        line,
+        claim.get("label", ""),
+        claim.get("label_line", line),
+        claim.get("body", ""),
+        claim.get("body_line", line),
+        list(claim["subtypes"]),
+        _quotes(claim),
+        list(claim.get("drift_ok", {}).items()),
+    )
+    return hashlib.blake2b(repr(parts).encode(), digest_size=20).digest()
+
+
+def memoised_claim_drift(
+    claim: Claim,
+    lex: Lexicon,
+    lex_key: str,
+    used: set[tuple[str, str]],
+    old: dict[bytes, tuple[tuple[Problem, ...], tuple[str, ...]]],
+    new: dict[bytes, tuple[tuple[Problem, ...], tuple[str, ...]]],
+) -> list[Problem]:
+    """:func:`claim_drift`, taken from ``old`` when the claim and lexicon are unchanged;
+    every result used is kept in ``new``."""
+    if claim["status"] != "verified" or not _quotes(claim):
+        return []
+    key = _claim_key(claim, lex_key)
+    found = old.get(key)
+    if found is None:
+        mine: set[tuple[str, str]] = set()
+        problems = claim_drift(claim, lex, mine)
+        found = (tuple(problems), tuple(sorted(token for _, token in mine)))
+    new[key] = found
+    used.update((claim["id"], token) for token in found[1])
+    return list(found[0])
+
+
 def drift_problems(env: BuildEnvironment) -> list[Problem]:
     """Every drift problem of the project."""
     domain = env.domains["calcidocs"]
     assert isinstance(domain, CalcidocsDomain)
     lex, _ = lexicon(env)
+    lex_key = lexicon_key(lex)
+    old = domain.data.get(MEMO)
+    if not isinstance(old, dict):
+        old = {}
+    new: dict[bytes, tuple[tuple[Problem, ...], tuple[str, ...]]] = {}
     used: set[tuple[str, str]] = set()
     problems: list[Problem] = []
     first_claims = [c for c in domain.index.all_claims if domain.index.claims.get(c["id"]) is c]
     for claim in first_claims:
-        problems += claim_drift(claim, lex, used)
+        problems += memoised_claim_drift(claim, lex, lex_key, used, old, new)
+    domain.data[MEMO] = new
     problems += sentence_drift(domain, lex, used)
     problems += editorial_drift(domain, lex, env.config.calcidocs_subtypes)
     for claim in first_claims:

@@ -11,8 +11,12 @@ lock's line. Each content page says when its claims were last reviewed, and
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import os
+import pickle
 import stat
+import tempfile
 import weakref
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -55,8 +59,56 @@ class LockFile:
     error: str = ""  # why it could not be read
 
 
-def read_lock_file(srcdir: Path, name: str) -> LockFile:
-    """The lock at ``srcdir / name`` (an absent lock has no record)."""
+#: The parsed locks of this process, by the sha256 of their bytes (the latest few).
+_PARSED: dict[str, Lock] = {}
+#: Where a build keeps the lock it parsed last, next to the saved environment.
+PARSED_LOCK = "calcidocs-lock.pickle"
+#: The version of that file's format (and of the parsing): another counts as absent.
+PARSED_LOCK_VERSION = 1
+
+
+def _parsed_lock(raw: bytes, text: str, keep: Path | None) -> Lock:
+    """``parse_lock(text)``, parsed only when these bytes were not parsed before
+    (in this process, or by the last build, which kept it in ``keep``)."""
+    digest = hashlib.sha256(raw).hexdigest()
+    lock = _PARSED.get(digest)
+    if lock is not None:
+        return lock
+    if keep is not None:
+        with contextlib.suppress(Exception):  # unreadable or of another version: parse
+            with keep.open("rb") as file:
+                version, kept_digest, kept = pickle.load(file)
+            if version == PARSED_LOCK_VERSION and kept_digest == digest and isinstance(kept, Lock):
+                lock = kept
+    if lock is None:
+        lock = parse_lock(text)
+        if keep is not None:
+            _keep(keep, (PARSED_LOCK_VERSION, digest, lock))
+    if len(_PARSED) >= 4:
+        _PARSED.clear()
+    _PARSED[digest] = lock
+    return lock
+
+
+def _keep(path: Path, data: object) -> None:
+    """Replace ``path`` at once with ``data`` pickled (a failure only loses the cache)."""
+    with contextlib.suppress(OSError):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(prefix=path.name, suffix=".tmp", dir=path.parent)
+        try:
+            with os.fdopen(handle, "wb") as file:
+                pickle.dump(data, file, pickle.HIGHEST_PROTOCOL)
+            os.replace(temporary, path)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(temporary)
+            raise
+
+
+def read_lock_file(srcdir: Path, name: str, keep: Path | None = None) -> LockFile:
+    """The lock at ``srcdir / name`` (an absent lock has no record). With ``keep``
+    (a file), the parsed lock is kept there, and taken from there while the lock's
+    bytes are the same."""
     path = srcdir / name
     found = LockFile(name, path, os.path.lexists(path), Lock())
     if not found.exists:
@@ -78,7 +130,7 @@ def read_lock_file(srcdir: Path, name: str) -> LockFile:
     except UnicodeDecodeError as err:
         found.error = f"the review lock is not UTF-8 text (byte {err.start})"
         return found
-    found.lock = parse_lock(text)
+    found.lock = _parsed_lock(raw, text, keep)
     return found
 
 
@@ -92,7 +144,9 @@ def load(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
 
 def _read(env: BuildEnvironment) -> LockFile | None:
     name = env.config.calcidocs_review_lock
-    return read_lock_file(Path(env.srcdir), name) if name else None
+    if not name:
+        return None
+    return read_lock_file(Path(env.srcdir), name, Path(env.doctreedir) / PARSED_LOCK)
 
 
 def lock_file(env: BuildEnvironment) -> LockFile | None:
