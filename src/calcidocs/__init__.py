@@ -131,8 +131,8 @@ def setup(app: Sphinx) -> dict[str, Any]:
         man=(_skip, None),
         texinfo=(_skip, None),
     )
-    for light_node in (light.light_inline, light.light_block):
-        app.add_node(light_node, html=(light.visit_html, None))
+    for light_node, handlers in light.HTML_HANDLERS.items():
+        app.add_node(light_node, html=handlers)
     app.add_post_transform(FillAggregates)
     app.connect("config-inited", _refuse_raw_html)
     app.connect("env-before-read-docs", _refuse_raw_directive)
@@ -154,7 +154,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_js_file("calcidocs.js")
     return {
         "version": __version__,
-        "env_version": 3,  # 3: typed records; what was written is kept next to the environment
+        "env_version": 4,  # 4: claims rendered from their records when pages are written
         "parallel_read_safe": True,
         "parallel_write_safe": True,
     }

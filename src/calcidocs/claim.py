@@ -26,7 +26,7 @@ from sphinx.util.docutils import SphinxDirective
 from .domain import CalcidocsDomain, claim_anchor
 from .drift import parse_accepted
 from .library import library
-from .light import of_claim
+from .light import claim_box, claim_statement
 from .model import ID_RE, MAX_CITATIONS, Citation, Claim, Status, split_names
 from .normalize import word_count
 from .problems import Check, Problem
@@ -238,28 +238,27 @@ class ClaimDirective(SphinxDirective):
         its marks and meta line rendered from the record when the page is written
         (see :mod:`calcidocs.light`)."""
         valid_id = bool(claim["id"]) and bool(ID_RE.match(claim["id"]))
-        container = nodes.container(
+        record: dict[str, Any] = {"docname": claim["docname"], "position": position}
+        container = claim_box(
             classes=[
                 "calcidocs-claim",
                 f"calcidocs-{claim['status']}",
                 *self.options.get("class", []),
-            ]
+            ],
+            **record,
         )
         self.set_source_info(container)
         if valid_id:
             container["ids"].append(claim_anchor(claim["id"]))
             container["calcidocs_claim"] = claim["id"]
-        statement = nodes.paragraph(classes=["calcidocs-statement"])
+        statement = claim_statement(classes=["calcidocs-statement"], anchored=valid_id, **record)
         statement += nodes.Text(claim["text"] or "(no statement)")
-        if claim["citations"]:
-            statement += of_claim(claim, position, "claim-marks", anchored=valid_id)
         container += statement
         if self.content:
             body = nodes.container(classes=["calcidocs-claim-body"])
             self.state.nested_parse(self.content, self.content_offset, body)
             claim["body"] = " ".join(body.astext().split())
             container += body
-        container += of_claim(claim, position, "claim-meta")
         # No general-index entry per claim: the claim index (a domain index,
         # in HTML and PDF) lists every claim by subtype, and the entries cost
         # a sixth of the build of a large project.

@@ -28,7 +28,7 @@ from sphinx.environment import BuildEnvironment
 from .domain import CalcidocsDomain, link_address
 from .model import Claim
 from .pieces import HTML, Block, Items, Para, Piece, blocks_to_nodes, links, to_nodes
-from .render import citation_marks, claim_line, claim_link, meta_line
+from .render import citation_marks, claim_line, claim_link, claim_links, meta_line
 
 
 class light(nodes.Element):
@@ -69,23 +69,26 @@ def domain_of(env: BuildEnvironment) -> CalcidocsDomain:
 # -- the claim's own ---------------------------------------------------------------
 
 
-def of_claim(claim: Claim, position: int, view_name: str, **attributes: Any) -> light:
-    """The node of ``view_name`` for the ``position``-th claim of its page."""
-    kind = light_inline if view_name == "claim-marks" else light_block
-    return kind("", view=view_name, docname=claim["docname"], position=position, **attributes)
+class claim_box(nodes.container):
+    """A claim: its statement and body as nodes; its meta line is written from the
+    record after them. Attributes: ``docname`` and ``position`` (of the record)."""
 
 
-def claim_of(env: BuildEnvironment, node: light) -> Claim:
+class claim_statement(nodes.paragraph):
+    """A claim's statement as text (which search finds); its citation marks are
+    written from the record after it. Attributes as :class:`claim_box`, and
+    ``anchored`` (whether the marks link: the claim has a well-formed id)."""
+
+
+def claim_of(env: BuildEnvironment, node: nodes.Element) -> Claim:
     return domain_of(env).claim_at(node["docname"], node["position"])
 
 
-@view("claim-marks")
-def _claim_marks(env: BuildEnvironment, node: light) -> tuple[Piece, ...]:
+def marks_of(env: BuildEnvironment, node: claim_statement) -> tuple[Piece, ...]:
     return citation_marks(claim_of(env, node), anchored=node.get("anchored", True))
 
 
-@view("claim-meta")
-def _claim_meta(env: BuildEnvironment, node: light) -> tuple[Block, ...]:
+def meta_of(env: BuildEnvironment, node: claim_box) -> tuple[Block, ...]:
     return (Para(("calcidocs-meta",), meta_line(claim_of(env, node))),)
 
 
@@ -116,7 +119,9 @@ def pieces_of(env: BuildEnvironment, node: light) -> tuple[Any, ...]:
 
 
 def link_targets(env: BuildEnvironment, doctree: nodes.Node) -> Iterator[tuple[str, str]]:
-    """The (kind, target) of every link the light nodes of ``doctree`` show."""
+    """The (kind, target) of every link that the output from the data shows."""
+    for box in doctree.findall(claim_box):
+        yield from claim_links(claim_of(env, box))
     for node in doctree.findall(light):
         yield from links(pieces_of(env, node))
 
@@ -124,21 +129,36 @@ def link_targets(env: BuildEnvironment, doctree: nodes.Node) -> Iterator[tuple[s
 # -- HTML ---------------------------------------------------------------------------
 
 
+def html_writer(translator: Any, docname: str) -> HTML:
+    """The writer of pieces for the page being written (one per translator and page,
+    so that each link's address is found once per page)."""
+    writers: dict[str, HTML] = translator.__dict__.setdefault("_calcidocs_writers", {})
+    writer = writers.get(docname)
+    if writer is None:
+        writer = writers[docname] = HTML(translator, resolver(translator.builder, docname))
+    return writer
+
+
 def resolver(builder: Builder, fromdocname: str) -> Callable[[str, str], tuple[str, str] | None]:
     domain = domain_of(builder.env)
+    known: dict[tuple[str, str], tuple[str, str] | None] = {}
 
     def resolve(kind: str, target: str) -> tuple[str, str] | None:
-        found = domain.find(kind, target)
-        if found is None:
-            return None
-        docname, anchor, title = found
-        return link_address(builder, fromdocname, docname, anchor), title
+        key = (kind, target)
+        if key not in known:
+            found = domain.find(kind, target)
+            if found is None:
+                known[key] = None
+            else:
+                docname, anchor, title = found
+                known[key] = (link_address(builder, fromdocname, docname, anchor), title)
+        return known[key]
 
     return resolve
 
 
 def visit_html(self: Any, node: light) -> None:
-    writer = HTML(self, resolver(self.builder, node["docname"]))
+    writer = html_writer(self, node["docname"])
     found = pieces_of(self.builder.env, node)
     if isinstance(node, light_inline):
         self.body.append(writer.inline(found))
@@ -147,11 +167,51 @@ def visit_html(self: Any, node: light) -> None:
     raise nodes.SkipNode
 
 
+def visit_box_html(self: Any, node: claim_box) -> None:
+    self.visit_container(node)
+
+
+def depart_box_html(self: Any, node: claim_box) -> None:
+    self.body.append(html_writer(self, node["docname"]).blocks(meta_of(self.builder.env, node)))
+    self.depart_container(node)
+
+
+def visit_statement_html(self: Any, node: claim_statement) -> None:
+    self.visit_paragraph(node)
+
+
+def depart_statement_html(self: Any, node: claim_statement) -> None:
+    self.body.append(html_writer(self, node["docname"]).inline(marks_of(self.builder.env, node)))
+    self.depart_paragraph(node)
+
+
+Handler = Callable[[Any, Any], None]
+#: node class -> its (visit, depart) in the HTML writers
+HTML_HANDLERS: dict[type[nodes.Element], tuple[Handler, Handler | None]] = {
+    light_inline: (visit_html, None),
+    light_block: (visit_html, None),
+    claim_box: (visit_box_html, depart_box_html),
+    claim_statement: (visit_statement_html, depart_statement_html),
+}
+
+
 # -- other builders -------------------------------------------------------------------
 
 
 def expand(env: BuildEnvironment, doctree: nodes.Node) -> None:
-    """Replace every light node with the docutils nodes of its pieces."""
+    """Replace every light node with the docutils nodes of its pieces, and each claim's
+    own with a container and a paragraph that hold its marks and meta line."""
+    for statement in list(doctree.findall(claim_statement)):
+        plain = nodes.paragraph("", "", *statement.children, *marks_nodes(env, statement))
+        plain.update_basic_atts(statement)
+        plain.source, plain.line = statement.source, statement.line
+        statement.replace_self(plain)
+    for box in list(doctree.findall(claim_box)):
+        meta = blocks_to_nodes(meta_of(env, box), box["docname"])
+        holder = nodes.container("", *box.children, *meta)
+        holder.update_basic_atts(box)
+        holder.source, holder.line = box.source, box.line
+        box.replace_self(holder)
     for node in list(doctree.findall(light)):
         found = pieces_of(env, node)
         if isinstance(node, light_inline):
@@ -163,3 +223,7 @@ def expand(env: BuildEnvironment, doctree: nodes.Node) -> None:
         else:
             assert node.parent is not None
             node.parent.remove(node)
+
+
+def marks_nodes(env: BuildEnvironment, statement: claim_statement) -> list[nodes.Node]:
+    return to_nodes(marks_of(env, statement), statement["docname"])

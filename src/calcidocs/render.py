@@ -93,6 +93,14 @@ def claim_line(
     return tuple(result)
 
 
+def claim_links(claim: Claim) -> list[tuple[str, str]]:
+    """The (kind, target) of the links of a claim's marks and meta line."""
+    found = [("quote", f"{claim['id']}#{c['number']}") for c in claim["citations"] if c["found"]]
+    found += [("subtype", name) for name in claim["subtypes"]]
+    found += [("topic", name) for name in claim["topics"]]
+    return found + [("claim", name) for name in claim["disputes"]]
+
+
 def meta_line(claim: Claim) -> tuple[Piece, ...]:
     """Subtypes, topics, disputes and status of a claim, as a line of links."""
     result: list[Piece] = []
