@@ -19,6 +19,7 @@ HTML writer makes of the nodes.
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Callable, Iterable, Sequence
 from typing import NamedTuple, Union
 
@@ -185,10 +186,18 @@ class HTML:
     """
 
     def __init__(self, translator: nodes.NodeVisitor, resolve: Resolve) -> None:
-        self.translator = translator
-        self.encode: Callable[[str], str] = translator.encode  # type: ignore[attr-defined]
-        self.attval: Callable[[str], str] = translator.attval  # type: ignore[attr-defined]
+        # Held weakly, so that a page's translator and its writer of pieces
+        # form no reference cycle (which only a full collection frees).
+        self.translator = weakref.proxy(translator)
         self.resolve = resolve
+
+    def encode(self, value: str) -> str:
+        encoded: str = self.translator.encode(value)
+        return encoded
+
+    def attval(self, value: str) -> str:
+        encoded: str = self.translator.attval(value)
+        return encoded
 
     def classes(self, classes: Sequence[str]) -> str:
         return f' class="{self.attval(" ".join(classes))}"' if classes else ""
@@ -211,7 +220,7 @@ class HTML:
     def span(self, span: Span) -> str:
         if span.ids:
             holder = nodes.inline(classes=list(span.classes), ids=list(span.ids))
-            start = self.translator.starttag(holder, "span", "")  # type: ignore[attr-defined]
+            start = self.translator.starttag(holder, "span", "")
         else:
             start = f"<span{self.classes(span.classes)}>"
         return f"{start}{self.inline(span.content)}</span>"
