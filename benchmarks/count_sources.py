@@ -32,9 +32,9 @@ def main(argv: list[str] | None = None) -> int:
 
     from sphinx.cmd.build import build_main
 
-    import calcidocs.quotes
-    import calcidocs.sources
-    from calcidocs import normalize as normalize_module
+    import calcidocs.sources.manifest
+    import calcidocs.sources.quotes
+    from calcidocs.sources import normalize as normalize_module
 
     # Worker processes are forked: each appends its events to this file.
     log = Path(tempfile.mkstemp(prefix="calcidocs-count-")[1])
@@ -43,8 +43,8 @@ def main(argv: list[str] | None = None) -> int:
         with open(log, "a", encoding="utf-8") as handle:
             handle.write(f"{os.getpid()} {event}\n")
 
-    original_read = calcidocs.sources.SourceLibrary._read
-    original_find = calcidocs.quotes.find_quote
+    original_read = calcidocs.sources.manifest.SourceLibrary._read
+    original_find = calcidocs.sources.quotes.find_quote
 
     @functools.wraps(original_read)
     def counted_read(self: Any, source: Any) -> None:
@@ -61,12 +61,12 @@ def main(argv: list[str] | None = None) -> int:
         note("quote")
         return original_find(source, quote)
 
-    calcidocs.sources.SourceLibrary._read = counted_read  # type: ignore[method-assign]
-    calcidocs.sources.normalize = counted_normalize  # type: ignore[assignment]
-    calcidocs.quotes.find_quote = counted_find  # type: ignore[assignment]
-    import calcidocs.claim
+    calcidocs.sources.manifest.SourceLibrary._read = counted_read  # type: ignore[method-assign]
+    calcidocs.sources.manifest.normalize = counted_normalize  # type: ignore[assignment]
+    calcidocs.sources.quotes.find_quote = counted_find  # type: ignore[assignment]
+    import calcidocs.directives.claim
 
-    calcidocs.claim.find_quote = counted_find  # type: ignore[assignment]
+    calcidocs.directives.claim.find_quote = counted_find  # type: ignore[assignment]
 
     if args.out.exists():
         shutil.rmtree(args.out)

@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from calcidocs.drift import Lexicon, find_drift, parse_accepted
-from calcidocs.lexicon import read_lexicon
+from calcidocs.checks.drift import Lexicon, find_drift, parse_accepted
+from calcidocs.checks.lexicon import read_lexicon
 from conftest import REPO, build, copy_root
 
 RED = ["subtypes", "red.md"]

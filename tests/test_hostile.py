@@ -56,8 +56,8 @@ from myst_parser.parsers.directives import parse_directive_text
 from myst_parser.parsers.mdit import create_md_parser
 from sphinx.util.console import strip_colors
 
-from calcidocs.claim import MAX_CITATIONS, ClaimDirective, citation_keys
-from calcidocs.claims_json import json_schema
+from calcidocs.directives.claim import MAX_CITATIONS, ClaimDirective, citation_keys
+from calcidocs.writers.claims_json import json_schema
 from conftest import ROOTS, WARNING_RE, Build, build
 
 # -- hypothesis profiles -----------------------------------------------------------
@@ -776,16 +776,14 @@ def _seconds(function: Any, *args: Any) -> float:
 
 def test_a_large_source_costs_linear_time() -> None:
     """Source page and closest-passage hint: no cost of lines x sentences or of long quotes."""
-    from calcidocs.coverage import sentences
-    from calcidocs.normalize import normalize
-    from calcidocs.quotes import closest_passage
-    from calcidocs.source_page import render_text
+    from calcidocs.sources.coverage import sentences
+    from calcidocs.sources.normalize import normalize
+    from calcidocs.sources.quotes import closest_passage
+    from calcidocs.views.source_page import render_text
 
     line = "Calcium deposits form in the skin. They may hurt when pressed and heal slowly.\n"
     small, large = line * 2_000, line * 8_000  # 160 kB and 640 kB
-    render = {
-        text: _seconds(render_text, text, [], sentences(text)) for text in (small, large)
-    }
+    render = {text: _seconds(render_text, text, [], sentences(text)) for text in (small, large)}
     assert render[large] < 8 * render[small] + 0.5, render  # four times the text
     source = normalize(large)
     words = ["calcium", "skin", "heal", "slowly", "pressed", "deposits", "form", "they", "hurt"]

@@ -5,8 +5,8 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from calcidocs.normalize import _normalize_slowly, normalize
-from calcidocs.quotes import closest_passage, find_quote
+from calcidocs.sources.normalize import _normalize_slowly, normalize
+from calcidocs.sources.quotes import closest_passage, find_quote
 
 SOURCE = normalize("The \u201cred\u201d form \u2014 seen   ONCE.\n\u2022 It grows.")
 

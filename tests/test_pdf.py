@@ -331,7 +331,7 @@ def book(tmp_path_factory: pytest.TempPathFactory) -> Book:
 
 @pytest.fixture(scope="module")
 def claims(book: Book) -> list[dict[str, Any]]:
-    from calcidocs.claims_json import export
+    from calcidocs.writers.claims_json import export
 
     return export(book.app.env)["claims"]
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from calcidocs.readability import counts, grade, median, syllables
+from calcidocs.checks.readability import counts, grade, median, syllables
 from conftest import build, copy_root
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from calcidocs.review import (
+from calcidocs.checks.review import (
     Anchor,
     anchor_change,
     fingerprint,

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from jsonschema import Draft202012Validator
 
-from calcidocs.claims_json import SCHEMA_FILE, json_schema
+from calcidocs.writers.claims_json import SCHEMA_FILE, json_schema
 from conftest import build, copy_root
 
 SHA = "a" * 64

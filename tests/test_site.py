@@ -56,7 +56,7 @@ def test_every_claim_of_the_real_docs_is_verified(site_build: tuple[Path, int, s
 def test_the_real_claims_json_matches_its_schema(site_build: tuple[Path, int, str]) -> None:
     from jsonschema import Draft202012Validator
 
-    from calcidocs.claims_json import json_schema
+    from calcidocs.writers.claims_json import json_schema
 
     out, _, _ = site_build
     data = json.loads((out / "claims.json").read_text(encoding="utf-8"))

@@ -16,32 +16,24 @@ from sphinx.config import Config
 from sphinx.domains import Domain
 from sphinx.environment import BuildEnvironment
 
-from . import (
-    checks,
-    claims_json,
-    config,
-    freshness,
-    lexicon,
-    library,
-    light,
-    readability,
-    review_check,
-    uncited,
-)
-from .aggregates import FillAggregates, aggregate
-from .claim import ClaimDirective
+from . import config
+from .checks import cross_document, freshness, lexicon, readability, review_check, uncited
+from .directives.claim import ClaimDirective
+from .directives.editorial import EditorialDirective
+from .directives.vocabulary import TermDirective, VocabularyDirective
 from .domain import CalcidocsDomain, CalcidocsXRefRole
-from .editorial import EditorialDirective
-from .lists import AcceptedDriftDirective, ClaimListDirective, DisagreementsDirective
-from .reference import ReferenceDirective
-from .report import (
+from .sources import library
+from .views.aggregates import FillAggregates, aggregate
+from .views.lists import AcceptedDriftDirective, ClaimListDirective, DisagreementsDirective
+from .views.reference import ReferenceDirective
+from .views.report import (
     CitationReportDirective,
     ReadabilityReportDirective,
     SourceCoverageDirective,
 )
-from .source_page import SourceTextDirective
-from .tables import ComparisonTableDirective
-from .vocabulary import TermDirective, VocabularyDirective
+from .views.source_page import SourceTextDirective
+from .views.tables import ComparisonTableDirective
+from .writers import claims_json, light
 
 __version__ = "0.1.0"
 
@@ -115,9 +107,9 @@ def _skip(self: Any, node: nodes.Node) -> None:
 
 def setup(app: Sphinx) -> dict[str, Any]:
     config.register(app)
-    app.setup_extension("calcidocs.latex")
-    app.setup_extension("calcidocs.builders")
-    app.setup_extension("calcidocs.accessibility")
+    app.setup_extension("calcidocs.writers.latex")
+    app.setup_extension("calcidocs.writers.builders")
+    app.setup_extension("calcidocs.writers.accessibility")
     app.add_domain(CalcidocsDomain)
     for role in ("claim", "subtype", "topic", "source"):
         app.add_role(role, CalcidocsXRefRole())
@@ -143,7 +135,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("doctree-read", readability.collect)
     app.connect("doctree-read", review_check.add_review_date)
     app.connect("doctree-read", freshness.collect_links)
-    app.connect("env-updated", checks.report)
+    app.connect("env-updated", cross_document.report)
     app.connect("env-updated", freshness.pages_to_rewrite)
     app.connect("warn-missing-reference", _quiet_missing_reference)
     app.connect("builder-inited", _copy_static)
@@ -154,7 +146,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_js_file("calcidocs.js")
     return {
         "version": __version__,
-        "env_version": 4,  # 4: claims rendered from their records when pages are written
+        "env_version": 5,  # 5: modules in packages (doctrees name their nodes' modules)
         "parallel_read_safe": True,
         "parallel_write_safe": True,
     }

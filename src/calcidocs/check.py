@@ -24,11 +24,11 @@ from sphinx.application import Sphinx
 from sphinx.util.console import nocolor
 from sphinx.util.docutils import docutils_namespace, patch_docutils
 
-from . import accept as signing
-from . import review_check
-from .checks import all_problems, file_problems
+from .checks import accept as signing
+from .checks import review_check
+from .checks.cross_document import all_problems, file_problems
 from .problems import Check
-from .report import summary_lines
+from .views.report import summary_lines
 
 
 def _parser() -> argparse.ArgumentParser:

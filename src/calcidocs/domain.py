@@ -206,9 +206,9 @@ class CalcidocsDomain(Domain):
 
     _index: Index_ | None = None
     #: the fingerprints of the pages this build writes, recorded once they are written
-    #: (see :mod:`calcidocs.freshness`); never stored in the environment
+    #: (see :mod:`calcidocs.checks.freshness`); never stored in the environment
     unrecorded_prints: dict[str, str] | None = None
-    #: the checks' results for the current data (see :mod:`calcidocs.checks`): what
+    #: the checks' results for the current data (see :mod:`calcidocs.checks.cross_document`): what
     #: they were computed from, and the results by name; never stored in the environment
     checked: tuple[tuple[object, ...], dict[str, Any]] | None = None
 

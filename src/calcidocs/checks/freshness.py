@@ -4,7 +4,7 @@ Tables, lists and source pages are filled from the claims of the whole project
 when they are written. After every read, each page is fingerprinted with when
 it was read and what its own cross-references resolve to (a subtype page was
 added, a source page removed); a page holding an aggregate, also with the
-claims it shows (as :data:`calcidocs.aggregates.SHOWS` picks them), the
+claims it shows (as :data:`calcidocs.views.aggregates.SHOWS` picks them), the
 targets its links lead to, and, for reports, every problem and the readability
 of every content page. A page whose fingerprint differs from the one recorded
 when it was last written is written again, without being read again.
@@ -32,10 +32,10 @@ from sphinx.addnodes import pending_xref
 from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 
-from .aggregates import SHOWS
-from .checks import all_problems, file_problems
-from .domain import CalcidocsDomain
-from .light import link_targets
+from ..domain import CalcidocsDomain
+from ..views.aggregates import SHOWS
+from ..writers.light import link_targets
+from .cross_document import all_problems, file_problems
 
 #: The version of the record's format: a record of another version counts as empty.
 RECORD_VERSION = 1

@@ -21,11 +21,11 @@ from collections.abc import Iterable
 
 from sphinx.environment import BuildEnvironment
 
-from .domain import CalcidocsDomain
+from ..domain import CalcidocsDomain
+from ..model import Claim
+from ..problems import Check, Problem
 from .drift import Lexicon, find_drift, is_accepted, medical_numbers, medical_terms
 from .lexicon import lexicon
-from .model import Claim
-from .problems import Check, Problem
 
 
 def _quotes(claim: Claim) -> list[str]:

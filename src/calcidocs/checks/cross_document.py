@@ -16,14 +16,14 @@ from sphinx.addnodes import pending_xref
 from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 
+from ..domain import CalcidocsDomain
+from ..model import TERM_KINDS, Claim
+from ..problems import Check, FileProblem, Problem, emit
+from ..sources.library import library
+from ..sources.manifest import ManifestProblem
 from . import review_check
-from .domain import CalcidocsDomain
 from .drift_checks import drift_problems
 from .lexicon import lexicon, lexicon_path
-from .library import library
-from .model import TERM_KINDS, Claim
-from .problems import Check, FileProblem, Problem, emit
-from .sources import ManifestProblem
 
 XREF_TYPES = ("claim", "source", *TERM_KINDS)
 

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .problems import printable
+from ..problems import printable
 from .review import LockEntry, field_names, field_text, format_lock, word_diff
 from .review_check import ClaimReview, ReviewState
 

@@ -1,4 +1,4 @@
-"""One :class:`~calcidocs.sources.SourceLibrary` per build environment.
+"""One :class:`~calcidocs.sources.manifest.SourceLibrary` per build environment.
 
 The library is a cache, not environment data: it is made afresh at the start
 of every build (before any worker process is forked, so workers share it) and
@@ -12,7 +12,7 @@ from pathlib import Path
 
 from sphinx.environment import BuildEnvironment
 
-from .sources import SourceLibrary
+from .manifest import SourceLibrary
 
 _LIBRARIES: weakref.WeakKeyDictionary[BuildEnvironment, SourceLibrary] = weakref.WeakKeyDictionary()
 

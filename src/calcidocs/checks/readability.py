@@ -17,8 +17,8 @@ from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 
-from .domain import CalcidocsDomain
-from .model import ReadabilityCounts
+from ..domain import CalcidocsDomain
+from ..model import ReadabilityCounts
 
 _WORD = re.compile(r"[A-Za-z]+(?:['\u2019-][A-Za-z]+)*|\d+(?:[.,]\d+)*")
 _SENTENCE_END = re.compile(r"[.!?]+(?=\s|$)")

@@ -1,7 +1,7 @@
 """Aggregates: directives whose content comes from all claims of the project.
 
 A directive of this kind leaves a placeholder node at read time and marks its
-page (see :mod:`calcidocs.freshness`). After every document is read, the
+page (see :mod:`calcidocs.checks.freshness`). After every document is read, the
 :class:`FillAggregates` post-transform replaces each placeholder with the
 output of the renderer registered for its kind, before references resolve.
 """
@@ -16,9 +16,9 @@ from sphinx.environment import BuildEnvironment
 from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util.docutils import SphinxDirective
 
-from .domain import CalcidocsDomain
-from .light import expand
-from .model import AggregateOptions
+from ..domain import CalcidocsDomain
+from ..model import AggregateOptions
+from ..writers.light import expand
 
 #: kind -> renderer(env, placeholder) -> replacement nodes
 Renderer = Callable[[BuildEnvironment, "aggregate"], list[nodes.Node]]
@@ -42,7 +42,7 @@ def renderer(kind: str, shows: Shows | None = None) -> Callable[[Renderer], Rend
     """Register the function that renders aggregates of ``kind``.
 
     ``shows`` picks the claims such an aggregate shows, so that its page is
-    written again only when one of them changes (see :mod:`calcidocs.freshness`).
+    written again only when one of them changes (see :mod:`calcidocs.checks.freshness`).
     """
 
     def register(function: Renderer) -> Renderer:
@@ -81,7 +81,7 @@ class FillAggregates(SphinxPostTransform):
     """Replace every placeholder, before Sphinx resolves references (priority 10).
 
     For a builder that does not write HTML, the light nodes of the page (see
-    :mod:`calcidocs.light`) then become the nodes of their pieces.
+    :mod:`calcidocs.writers.light`) then become the nodes of their pieces.
     """
 
     default_priority = 5

@@ -15,14 +15,14 @@ from typing import Any, ClassVar
 from docutils import nodes
 from sphinx.environment import BuildEnvironment
 
+from ..domain import CalcidocsDomain, quote_anchor, source_anchor
+from ..model import AggregateOptions, Citation, Claim, quoted_span
+from ..problems import Check, Problem
+from ..sources.coverage import coverage
+from ..sources.library import library
+from ..writers.light import light_block
+from ..writers.pieces import Box, Link, Para, Piece, Span, Sup
 from .aggregates import AggregateDirective, aggregate, renderer
-from .coverage import coverage
-from .domain import CalcidocsDomain, quote_anchor, source_anchor
-from .library import library
-from .light import light_block
-from .model import AggregateOptions, Citation, Claim, quoted_span
-from .pieces import Box, Link, Para, Piece, Span, Sup
-from .problems import Check, Problem
 
 Passage = tuple[Claim, Citation, int]  # claim, citation, number on the page
 

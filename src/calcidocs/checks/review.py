@@ -25,7 +25,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from .model import Claim
+from ..model import Claim
 
 #: Characters of source text kept before and after a quote (W3C prefix / suffix).
 CONTEXT_CHARS = 32

@@ -12,8 +12,8 @@ from docutils import nodes
 from sphinx import addnodes
 from sphinx.util.docutils import SphinxDirective
 
-from .domain import CalcidocsDomain, term_anchor
-from .problems import Check, Problem
+from ..domain import CalcidocsDomain, term_anchor
+from ..problems import Check, Problem
 
 #: A dedicated page wins over the vocabulary list as a term's target.
 PAGE_PRIORITY = 2

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from docutils import nodes
 from docutils.utils import smartquotes
 
-from .model import Citation, Claim
+from ..model import Citation, Claim
 from .pieces import Link, Piece, Span, Sup, text
 
 

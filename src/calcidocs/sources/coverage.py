@@ -13,9 +13,9 @@ import bisect
 import re
 from dataclasses import dataclass
 
-from .model import Claim, quoted_span
+from ..model import Claim, quoted_span
+from .manifest import Source
 from .normalize import normalize, word_count
-from .sources import Source
 
 SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=\S)")
 QUOTED_SHARE = 0.5

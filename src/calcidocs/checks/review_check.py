@@ -2,7 +2,7 @@
 
 With ``calcidocs_review_lock`` set, the lock is read once per build, and after
 all documents are read every claim is compared with its record (see
-:mod:`calcidocs.review`). A claim not in the lock, changed since its review, or
+:mod:`calcidocs.checks.review`). A claim not in the lock, changed since its review, or
 citing a source that changed since, is a ``review`` problem at the claim's line;
 a record whose claim is gone, or a lock line that is no record, is one at the
 lock's line. Each content page says when its claims were last reviewed, and
@@ -27,11 +27,11 @@ from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 
-from .aggregates import aggregate, renderer
-from .domain import CalcidocsDomain, Index_
-from .library import library
-from .model import ID_RE, AggregateOptions, Claim, quoted_span
-from .problems import Check, FileProblem, Problem
+from ..domain import CalcidocsDomain, Index_
+from ..model import ID_RE, AggregateOptions, Claim, quoted_span
+from ..problems import Check, FileProblem, Problem
+from ..sources.library import library
+from ..views.aggregates import aggregate, renderer
 from .review import (
     Anchor,
     Lock,
@@ -397,7 +397,7 @@ def add_review_date(app: Sphinx, doctree: nodes.document) -> None:
     # only this line does, and it is filled when the page is written. The line is
     # an aggregate whose fingerprint holds the reviews of the page's claims
     # (_shown), so after a review only the pages whose claims it signed are
-    # written again, without being read again (see calcidocs.freshness); with
+    # written again, without being read again (see calcidocs.checks.freshness); with
     # the dependency, every content page would be read again after any review.
     options = {"page": docname}
     domain.note_aggregate(docname, KIND, options)

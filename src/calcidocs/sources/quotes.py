@@ -23,7 +23,7 @@ class Match:
 def find_quote(source: Normalized, quote: str) -> Match | None:
     """The first place where ``quote`` stands in ``source``, or None.
 
-    Both sides are normalised the same way (see :mod:`calcidocs.normalize`).
+    Both sides are normalised the same way (see :mod:`calcidocs.sources.normalize`).
     """
     needle = normalize(quote).text
     if not needle:

@@ -6,7 +6,7 @@ one :class:`light_inline` for its citation marks and one :class:`light_block`
 for its meta line, which name the claim by its place in the domain's data. An
 aggregate's cells and lists are each one :class:`light_block` holding the
 records it shows. Each names a *view* (:data:`VIEWS`), a function that gives
-its pieces (see :mod:`calcidocs.pieces`) from the data:
+its pieces (see :mod:`calcidocs.writers.pieces`) from the data:
 
 * the HTML writers (html, dirhtml, singlehtml, epub and the other builders of
   HTML) write the pieces as HTML when they reach the node, with the addresses
@@ -25,8 +25,8 @@ from docutils import nodes
 from sphinx.builders import Builder
 from sphinx.environment import BuildEnvironment
 
-from .domain import CalcidocsDomain, link_address
-from .model import Claim
+from ..domain import CalcidocsDomain, link_address
+from ..model import Claim
 from .pieces import HTML, Block, Items, Para, Piece, blocks_to_nodes, links, to_nodes
 from .render import citation_marks, claim_line, claim_link, claim_links, meta_line
 

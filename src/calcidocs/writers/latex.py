@@ -34,7 +34,7 @@ from sphinx import addnodes
 from sphinx.application import Sphinx
 from sphinx.transforms.post_transforms import SphinxPostTransform
 
-TEXINPUTS = Path(__file__).parent / "texinputs"
+TEXINPUTS = Path(__file__).parent.parent / "texinputs"
 STYLE = "calcidocs"
 
 #: Nodes whose ids the LaTeX writer drops.

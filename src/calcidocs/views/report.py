@@ -9,16 +9,16 @@ from docutils import nodes
 from sphinx import addnodes
 from sphinx.environment import BuildEnvironment
 
-from . import review_check
+from ..checks import review_check
+from ..checks.cross_document import all_problems, file_problems
+from ..checks.readability import median, page_grades, statement_grades
+from ..domain import CalcidocsDomain
+from ..model import STATUSES
+from ..sources.coverage import Coverage, coverage
+from ..sources.library import library
+from ..writers.pieces import to_nodes, xref
+from ..writers.render import claim_line, simple_table, source_count
 from .aggregates import AggregateDirective, aggregate, renderer
-from .checks import all_problems, file_problems
-from .coverage import Coverage, coverage
-from .domain import CalcidocsDomain
-from .library import library
-from .model import STATUSES
-from .pieces import to_nodes, xref
-from .readability import median, page_grades, statement_grades
-from .render import claim_line, simple_table, source_count
 
 
 def status_counts(env: BuildEnvironment) -> dict[str, int]:

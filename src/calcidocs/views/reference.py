@@ -12,11 +12,11 @@ from typing import Any
 from docutils import nodes
 from sphinx.util.docutils import SphinxDirective
 
-from .claims_json import json_schema
-from .config import OPTIONS
-from .domain import CalcidocsDomain
-from .problems import Check, Problem
-from .render import simple_table
+from ..config import OPTIONS
+from ..domain import CalcidocsDomain
+from ..problems import Check, Problem
+from ..writers.claims_json import json_schema
+from ..writers.render import simple_table
 
 
 def _code(text: str) -> nodes.paragraph:

@@ -23,14 +23,14 @@ from docutils import nodes
 from docutils.parsers.rst import directives
 from sphinx.util.docutils import SphinxDirective
 
-from .domain import CalcidocsDomain, claim_anchor
-from .drift import parse_accepted
-from .library import library
-from .light import claim_box, claim_statement
-from .model import ID_RE, MAX_CITATIONS, Citation, Claim, Status, split_names
-from .normalize import word_count
-from .problems import Check, Problem
-from .quotes import closest_passage, find_quote
+from ..checks.drift import parse_accepted
+from ..domain import CalcidocsDomain, claim_anchor
+from ..model import ID_RE, MAX_CITATIONS, Citation, Claim, Status, split_names
+from ..problems import Check, Problem
+from ..sources.library import library
+from ..sources.normalize import word_count
+from ..sources.quotes import closest_passage, find_quote
+from ..writers.light import claim_box, claim_statement
 
 SHOWN_ID_CHARS = 60  # the longest id a warning shows in full
 
@@ -236,7 +236,7 @@ class ClaimDirective(SphinxDirective):
     def render(self, claim: Claim, position: int) -> list[nodes.Node]:
         """The claim as a few nodes: its statement as text (which search finds), and
         its marks and meta line rendered from the record when the page is written
-        (see :mod:`calcidocs.light`)."""
+        (see :mod:`calcidocs.writers.light`)."""
         valid_id = bool(claim["id"]) and bool(ID_RE.match(claim["id"]))
         record: dict[str, Any] = {"docname": claim["docname"], "position": position}
         container = claim_box(

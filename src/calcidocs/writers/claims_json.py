@@ -17,16 +17,16 @@ from typing import Any
 from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 
+from ..checks.review import selectors
+from ..checks.review_check import review_record
+from ..domain import CalcidocsDomain, claim_sort_key
+from ..model import Citation, quoted_span
+from ..sources.library import library
 from .builders import is_epub
-from .domain import CalcidocsDomain, claim_sort_key
-from .library import library
-from .model import Citation, quoted_span
-from .review import selectors
-from .review_check import review_record
 
 SCHEMA = "calcidocs-claims/1"
 #: The JSON Schema of the export.
-SCHEMA_FILE = Path(__file__).parent / "schema" / "claims.schema.json"
+SCHEMA_FILE = Path(__file__).parent.parent / "schema" / "claims.schema.json"
 
 
 def json_schema() -> dict[str, Any]:

@@ -8,13 +8,13 @@ from docutils import nodes
 from docutils.parsers.rst import directives
 from sphinx.environment import BuildEnvironment
 
+from ..domain import CalcidocsDomain
+from ..model import AggregateOptions, Claim, split_names
+from ..problems import Check, Problem
+from ..writers.light import light_block
+from ..writers.pieces import Link, text, to_nodes
+from ..writers.render import simple_table
 from .aggregates import AggregateDirective, aggregate, renderer
-from .domain import CalcidocsDomain
-from .light import light_block
-from .model import AggregateOptions, Claim, split_names
-from .pieces import Link, text, to_nodes
-from .problems import Check, Problem
-from .render import simple_table
 
 EMPTY_CELL = "No source covers this."
 

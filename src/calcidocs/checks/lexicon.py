@@ -1,7 +1,7 @@
 """The lexicon of medical terms: read once per build, shown to writers.
 
 ``calcidocs_lexicon`` names a TOML file of ``[term.NAME]`` tables (``kind``,
-``forms``, optional ``subject`` and ``implies``; see :mod:`calcidocs.drift`).
+``forms``, optional ``subject`` and ``implies``; see :mod:`calcidocs.checks.drift`).
 The ``{lexicon}`` directive lists its terms as a table, so that writers see
 the words the drift check knows where they read the vocabulary.
 """
@@ -15,8 +15,8 @@ from docutils import nodes
 from sphinx.environment import BuildEnvironment
 from sphinx.util.docutils import SphinxDirective
 
+from ..writers.render import simple_table
 from .drift import Lexicon, parse_lexicon
-from .render import simple_table
 
 #: The largest lexicon file read, in bytes.
 MAX_LEXICON_BYTES = 1_000_000

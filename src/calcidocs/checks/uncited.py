@@ -8,7 +8,7 @@ also" box. A sentence made only of references counts with the sentence before.
 While reading, this module also keeps, as plain data in the domain, the
 sentences that cite claims (the drift check holds each to the quotes of the
 claims it cites) and the sentences of editorial blocks (which may make no
-medical statement); see :mod:`calcidocs.drift_checks`.
+medical statement); see :mod:`calcidocs.checks.drift_checks`.
 """
 
 from __future__ import annotations
@@ -22,9 +22,9 @@ from docutils import nodes
 from sphinx import addnodes
 from sphinx.application import Sphinx
 
-from .domain import CalcidocsDomain
-from .editorial import EDITORIAL_CLASS
-from .problems import Check, Problem
+from ..directives.editorial import EDITORIAL_CLASS
+from ..domain import CalcidocsDomain
+from ..problems import Check, Problem
 
 CITING_ROLES = ("source", "claim")
 EXEMPT_CLASSES = ("calcidocs-claim", EDITORIAL_CLASS, "calcidocs-generated")
