@@ -140,19 +140,15 @@ def html_writer(translator: Any, docname: str) -> HTML:
 
 
 def resolver(builder: Builder, fromdocname: str) -> Callable[[str, str], tuple[str, str] | None]:
+    """(kind, target) -> the address and title of a link from ``fromdocname``."""
     domain = domain_of(builder.env)
-    known: dict[tuple[str, str], tuple[str, str] | None] = {}
 
     def resolve(kind: str, target: str) -> tuple[str, str] | None:
-        key = (kind, target)
-        if key not in known:
-            found = domain.find(kind, target)
-            if found is None:
-                known[key] = None
-            else:
-                docname, anchor, title = found
-                known[key] = (link_address(builder, fromdocname, docname, anchor), title)
-        return known[key]
+        found = domain.find(kind, target)
+        if found is None:
+            return None
+        docname, anchor, title = found
+        return link_address(builder, fromdocname, docname, anchor), title
 
     return resolve
 

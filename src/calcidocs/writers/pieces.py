@@ -190,6 +190,8 @@ class HTML:
         # form no reference cycle (which only a full collection frees).
         self.translator = weakref.proxy(translator)
         self.resolve = resolve
+        self._links: dict[tuple[str, str], tuple[str, str] | None] = {}
+        self._classes: dict[Sequence[str], str] = {}
 
     def encode(self, value: str) -> str:
         encoded: str = self.translator.encode(value)
@@ -200,21 +202,27 @@ class HTML:
         return encoded
 
     def classes(self, classes: Sequence[str]) -> str:
-        return f' class="{self.attval(" ".join(classes))}"' if classes else ""
+        if not classes:
+            return ""
+        found = self._classes.get(classes)
+        if found is None:
+            found = self._classes[classes] = f' class="{self.attval(" ".join(classes))}"'
+        return found
 
     def inline(self, pieces: Sequence[Piece]) -> str:
         out: list[str] = []
         for piece in pieces:
-            if isinstance(piece, str):
-                out.append(self.encode(piece))
-            elif isinstance(piece, Span):
-                out.append(self.span(piece))
-            elif isinstance(piece, Link):
-                out.append(self.link(piece))
-            elif isinstance(piece, Sup):
-                out.append(f"<sup>{self.inline(piece.content)}</sup>")
+            kind = type(piece)
+            if kind is str:
+                out.append(self.encode(piece))  # type: ignore[arg-type]
+            elif kind is Span:
+                out.append(self.span(piece))  # type: ignore[arg-type]
+            elif kind is Link:
+                out.append(self.link(piece))  # type: ignore[arg-type]
+            elif kind is Sup:
+                out.append(f"<sup>{self.inline(piece.content)}</sup>")  # type: ignore[union-attr]
             else:
-                out.append(f"<em>{self.inline(piece.content)}</em>")
+                out.append(f"<em>{self.inline(piece.content)}</em>")  # type: ignore[union-attr]
         return "".join(out)
 
     def span(self, span: Span) -> str:
@@ -226,16 +234,25 @@ class HTML:
         return f"{start}{self.inline(span.content)}</span>"
 
     def link(self, link: Link) -> str:
-        found = self.resolve(link.kind, link.target)
+        """``<a ...>`` and the link's text; the start tag is made once per target."""
+        key = (link.kind, link.target)
+        if key in self._links:
+            found = self._links[key]
+        else:
+            found = self._links[key] = self._start_and_title(link.kind, link.target)
         if found is None:
             return self.span(link.span)
-        address, title = found
+        start, title = found
         span = link.span if link.explicit else Span(link.span.classes, (title,))
+        return f"{start}{self.span(span)}</a>"
+
+    def _start_and_title(self, kind: str, target: str) -> tuple[str, str] | None:
+        found = self.resolve(kind, target)
+        if found is None:
+            return None
+        address, title = found
         titled = f' title="{self.attval(title)}"' if title else ""
-        return (
-            f'<a class="reference internal" href="{self.attval(address)}"{titled}>'
-            f"{self.span(span)}</a>"
-        )
+        return f'<a class="reference internal" href="{self.attval(address)}"{titled}>', title
 
     def blocks(self, blocks: Sequence[Block]) -> str:
         out: list[str] = []
