@@ -88,7 +88,8 @@ class FillAggregates(SphinxPostTransform):
 
     def run(self, **kwargs: Any) -> None:
         self.fill()
-        if self.app.builder.format != "html":
+        # the builder's format, as Sphinx's own post-transforms read it (is_supported)
+        if self.env._builder_cls.format != "html":
             expand(self.env, self.document)
 
     def fill(self) -> None:
