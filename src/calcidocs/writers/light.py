@@ -1,19 +1,20 @@
-"""Light nodes: a claim's marks and meta line, and the long lists of aggregates,
-kept in the doctree as one node each and rendered from the claim records.
+"""What a claim and an aggregate leave in the doctree, rendered from the claim records
+when a page is written.
 
-A claim is a few nodes: its container, its statement (text that search finds),
-one :class:`light_inline` for its citation marks and one :class:`light_block`
-for its meta line, which name the claim by its place in the domain's data. An
-aggregate's cells and lists are each one :class:`light_block` holding the
-records it shows. Each names a *view* (:data:`VIEWS`), a function that gives
-its pieces (see :mod:`calcidocs.writers.pieces`) from the data:
+A claim is three nodes: its :class:`claim_box` (which holds its anchor), its
+:class:`claim_statement` and the statement's text, which search finds. Both
+name the claim by its place in the domain's data; its citation marks and its
+meta line are written from the record after them. An aggregate's cells, lists
+and source text are each one :class:`light_block` holding the records it
+shows, and naming a *view* (:data:`VIEWS`): a function that gives its blocks
+(see :mod:`calcidocs.writers.pieces`) from the data.
 
-* the HTML writers (html, dirhtml, singlehtml, epub and the other builders of
+* The HTML writers (html, dirhtml, singlehtml, epub and the other builders of
   HTML) write the pieces as HTML when they reach the node, with the addresses
-  the builder gives (:func:`visit_html`);
-* for every other builder, :func:`expand` replaces the node with the nodes of
-  its pieces before references are resolved, so LaTeX, text, man, Texinfo and
-  XML lay them out as any other nodes.
+  the builder gives (:data:`HTML_HANDLERS`).
+* For every other builder, :func:`expand` replaces them with ordinary nodes
+  before references are resolved, so LaTeX, text, man, Texinfo and XML lay
+  them out as any other nodes.
 """
 
 from __future__ import annotations
@@ -31,24 +32,16 @@ from .pieces import HTML, Block, Items, Para, Piece, blocks_to_nodes, links, to_
 from .render import citation_marks, claim_line, claim_link, claim_links, meta_line
 
 
-class light(nodes.Element):
-    """Output rendered from the data (see the module's docstring).
+class light_block(nodes.General, nodes.Element):
+    """Paragraphs and lists rendered from the data (see the module's docstring).
 
     Attributes: ``view`` (a key of :data:`VIEWS`) and ``docname`` (the page that
     holds it, where its links start), and what the view reads.
     """
 
 
-class light_inline(nodes.Inline, light):
-    """Inline output from the data: pieces."""
-
-
-class light_block(nodes.General, light):
-    """Block output from the data: paragraphs and lists."""
-
-
-#: view -> function(env, node) -> its pieces (light_inline) or blocks (light_block)
-View = Callable[[BuildEnvironment, light], "tuple[Piece, ...] | tuple[Block, ...]"]
+#: view -> function(env, node) -> its blocks
+View = Callable[[BuildEnvironment, light_block], "tuple[Block, ...]"]
 VIEWS: dict[str, View] = {}
 
 
@@ -93,7 +86,7 @@ def meta_of(env: BuildEnvironment, node: claim_box) -> tuple[Block, ...]:
 
 
 @view("claim-items")
-def _claim_items(env: BuildEnvironment, node: light) -> tuple[Block, ...]:
+def _claim_items(env: BuildEnvironment, node: light_block) -> tuple[Block, ...]:
     """A list of claims (records given by the aggregate that made the node)."""
     disputes: dict[str, list[str]] = node.get("disputes", {})
     lines: tuple[tuple[Piece, ...], ...]
@@ -108,13 +101,13 @@ def _claim_items(env: BuildEnvironment, node: light) -> tuple[Block, ...]:
 
 
 @view("blocks")
-def _blocks(env: BuildEnvironment, node: light) -> tuple[Block, ...]:
+def _blocks(env: BuildEnvironment, node: light_block) -> tuple[Block, ...]:
     """Blocks made by the aggregate itself (a source's highlighted text)."""
     blocks: tuple[Block, ...] = node["blocks"]
     return blocks
 
 
-def pieces_of(env: BuildEnvironment, node: light) -> tuple[Any, ...]:
+def blocks_of(env: BuildEnvironment, node: light_block) -> tuple[Block, ...]:
     return VIEWS[node["view"]](env, node)
 
 
@@ -122,8 +115,8 @@ def link_targets(env: BuildEnvironment, doctree: nodes.Node) -> Iterator[tuple[s
     """The (kind, target) of every link that the output from the data shows."""
     for box in doctree.findall(claim_box):
         yield from claim_links(claim_of(env, box))
-    for node in doctree.findall(light):
-        yield from links(pieces_of(env, node))
+    for node in doctree.findall(light_block):
+        yield from links(blocks_of(env, node))
 
 
 # -- HTML ---------------------------------------------------------------------------
@@ -153,13 +146,9 @@ def resolver(builder: Builder, fromdocname: str) -> Callable[[str, str], tuple[s
     return resolve
 
 
-def visit_html(self: Any, node: light) -> None:
+def visit_html(self: Any, node: light_block) -> None:
     writer = html_writer(self, node["docname"])
-    found = pieces_of(self.builder.env, node)
-    if isinstance(node, light_inline):
-        self.body.append(writer.inline(found))
-    else:
-        self.body.append(writer.blocks(found))
+    self.body.append(writer.blocks(blocks_of(self.builder.env, node)))
     raise nodes.SkipNode
 
 
@@ -184,7 +173,6 @@ def depart_statement_html(self: Any, node: claim_statement) -> None:
 Handler = Callable[[Any, Any], None]
 #: node class -> its (visit, depart) in the HTML writers
 HTML_HANDLERS: dict[type[nodes.Element], tuple[Handler, Handler | None]] = {
-    light_inline: (visit_html, None),
     light_block: (visit_html, None),
     claim_box: (visit_box_html, depart_box_html),
     claim_statement: (visit_statement_html, depart_statement_html),
@@ -208,12 +196,8 @@ def expand(env: BuildEnvironment, doctree: nodes.Node) -> None:
         holder.update_basic_atts(box)
         holder.source, holder.line = box.source, box.line
         box.replace_self(holder)
-    for node in list(doctree.findall(light)):
-        found = pieces_of(env, node)
-        if isinstance(node, light_inline):
-            replacement = to_nodes(found, node["docname"])
-        else:
-            replacement = blocks_to_nodes(found, node["docname"])
+    for node in list(doctree.findall(light_block)):
+        replacement = blocks_to_nodes(blocks_of(env, node), node["docname"])
         if replacement:
             node.replace_self(replacement)
         else:
