@@ -16,8 +16,9 @@ from ..domain import CalcidocsDomain
 from ..model import STATUSES
 from ..sources.coverage import Coverage, coverage
 from ..sources.library import library
-from ..writers.pieces import to_nodes, xref
-from ..writers.render import claim_line, simple_table, source_count
+from ..writers.light import light_block
+from ..writers.pieces import xref
+from ..writers.render import simple_table, source_count
 from .aggregates import AggregateDirective, aggregate, renderer
 
 
@@ -159,12 +160,15 @@ def render_report(env: BuildEnvironment, node: aggregate) -> list[nodes.Node]:
     single = [c for c in domain.index.all_claims if source_count(c) == 1]
     result.append(nodes.rubric("", f"Claims only one source supports ({len(single)})"))
     if single:
-        items = nodes.bullet_list(classes=["calcidocs-claim-list"])
-        for claim in single:
-            items += nodes.list_item(
-                "", nodes.paragraph("", "", *to_nodes(claim_line(claim), docname))
+        result.append(
+            light_block(
+                "",
+                view="claim-items",
+                docname=docname,
+                claims=single,
+                list_classes=["calcidocs-claim-list"],
             )
-        result.append(items)
+        )
     return result
 
 
