@@ -17,7 +17,15 @@ from sphinx.domains import Domain
 from sphinx.environment import BuildEnvironment
 
 from . import config
-from .checks import cross_document, freshness, lexicon, readability, review_check, uncited
+from .checks import (
+    claim_prints,
+    cross_document,
+    freshness,
+    lexicon,
+    readability,
+    review_check,
+    uncited,
+)
 from .directives.claim import ClaimDirective
 from .directives.editorial import EditorialDirective
 from .directives.vocabulary import TermDirective, VocabularyDirective
@@ -134,6 +142,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("doctree-read", uncited.check_doctree)
     app.connect("doctree-read", readability.collect)
     app.connect("doctree-read", review_check.add_review_date)
+    app.connect("doctree-read", claim_prints.note_prints)
     app.connect("doctree-read", freshness.collect_links)
     app.connect("env-updated", cross_document.report)
     app.connect("env-updated", freshness.pages_to_rewrite)

@@ -30,6 +30,7 @@ from .model import (
     Citation,
     CitedSentence,
     Claim,
+    ClaimPrints,
     EditorialSentence,
     ReadabilityCounts,
     Term,
@@ -92,6 +93,8 @@ class Index_:
     source_pages: dict[str, str] = field(default_factory=dict)  # key -> docname
     # source key -> [(claim, citation)] for verified citations of first-seen ids
     passages: dict[str, list[tuple[Claim, Citation]]] = field(default_factory=dict)
+    # id(claim) -> its fingerprints, for every claim whose page recorded them
+    prints: dict[int, ClaimPrints] = field(default_factory=dict)
 
 
 def claim_sort_key(claim: Claim) -> tuple[str, str, int]:
@@ -201,8 +204,9 @@ class CalcidocsDomain(Domain):
         "cited_sentences": {},  # docname -> [CitedSentence] of prose citing claims
         "editorial": {},  # docname -> [EditorialSentence], references left out
         "readability": {},  # docname -> ReadabilityCounts of a content page's prose
+        "prints": {},  # docname -> [ClaimPrints] of its claims, in their order
     }
-    data_version = 3
+    data_version = 4
 
     _index: Index_ | None = None
     #: the fingerprints of the pages this build writes, recorded once they are written
@@ -253,6 +257,25 @@ class CalcidocsDomain(Domain):
 
     def set_links(self, docname: str, links: list[tuple[str, str]]) -> None:
         self.data["links"][docname] = links
+
+    def known_syllables(self, counter: str) -> dict[str, int]:
+        """The syllables of every word ``counter`` (a name and version) counted so far,
+        kept with the environment so that a build counts only new words: a cache, not
+        data of any page."""
+        kept = self.data.get("syllables")
+        if not isinstance(kept, tuple) or kept[0] != counter:
+            kept = self.data["syllables"] = (counter, {})
+        known: dict[str, int] = kept[1]
+        return known
+
+    def set_prints(self, docname: str, prints: list[ClaimPrints]) -> None:
+        """The fingerprints of the page's claims, in the order of its claims."""
+        self.data["prints"][docname] = prints
+        self._changed()
+
+    def prints_of(self, claim: Claim) -> ClaimPrints | None:
+        """The fingerprints recorded for ``claim`` when its page was read (or None)."""
+        return self.index.prints.get(id(claim))
 
     def resolutions(self) -> Iterator[tuple[str, list[tuple[str, str, str] | None]]]:
         """Each page with calcidocs references, and what each of them resolves to now."""
@@ -312,6 +335,10 @@ class CalcidocsDomain(Domain):
         for docname in sorted(self.data["source_pages"]):
             for key in self.data["source_pages"][docname]:
                 index.source_pages.setdefault(key, docname)
+        for docname, claims in self.data["claims"].items():
+            prints = self.data["prints"].get(docname, [])
+            if len(prints) == len(claims):
+                index.prints.update((id(c), p) for c, p in zip(claims, prints, strict=True))
         for claim in index.all_claims:
             if not claim["id"] or index.claims[claim["id"]] is not claim:
                 continue
@@ -426,12 +453,18 @@ class CalcidocsDomain(Domain):
     def get_objects(self) -> Iterator[tuple[str, str, str, str, str, int]]:
         """Every target, for ``objects.inv``: another project that links here through
         intersphinx gets the same target and link text as this project's own roles."""
-        targets = [(kind, name) for kind, name in sorted(self.index.terms)]
+        for kind, name in sorted(self.index.terms):
+            yield from self._object(kind, name)
         # (a malformed id has no anchor, and may break objects.inv)
-        targets += [("claim", i) for i in sorted(self.index.claims) if ID_RE.match(i)]
-        targets += [("source", key) for key in sorted(self.index.source_pages)]
-        for kind, name in targets:
-            found = self.find(kind, name)
-            if found is not None:
-                docname, anchor, title = found
-                yield name, " ".join(title.split()), kind, docname, anchor, 1
+        for claim_id, claim in sorted(self.index.claims.items()):
+            if ID_RE.match(claim_id):
+                title = " ".join((claim["label"] or claim["text"]).split())
+                yield claim_id, title, "claim", claim["docname"], claim_anchor(claim_id), 1
+        for key in sorted(self.index.source_pages):
+            yield from self._object("source", key)
+
+    def _object(self, kind: str, name: str) -> Iterator[tuple[str, str, str, str, str, int]]:
+        found = self.find(kind, name)
+        if found is not None:
+            docname, anchor, title = found
+            yield name, " ".join(title.split()), kind, docname, anchor, 1

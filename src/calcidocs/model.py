@@ -134,6 +134,15 @@ class EditorialSentence(NamedTuple):
     text: str
 
 
+class ClaimPrints(NamedTuple):
+    """A claim's fingerprints, taken when its page is read (sha256, hexadecimal)."""
+
+    #: of what a reviewer reads and signs (the review lock compares it)
+    review: str
+    #: of the whole record (a page that shows the claim is written again when it changes)
+    record: str
+
+
 class ReadabilityCounts(NamedTuple):
     """The counts of a content page's prose, for its Flesch-Kincaid grade."""
 

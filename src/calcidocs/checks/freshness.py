@@ -24,6 +24,7 @@ import hashlib
 import json
 import os
 import tempfile
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -58,6 +59,17 @@ def _digest(value: Any) -> bytes:
     return json.dumps(value, sort_keys=True, default=str).encode()
 
 
+def _shown(domain: CalcidocsDomain, records: Iterable[Mapping[str, object]]) -> bytes:
+    """A digest of what an aggregate shows: each claim by its record fingerprint."""
+    claims = domain.index.prints
+    return _digest(
+        [
+            prints.record if (prints := claims.get(id(record))) is not None else record
+            for record in records
+        ]
+    )
+
+
 def page_prints(env: BuildEnvironment, domain: CalcidocsDomain) -> dict[str, str]:
     """The fingerprint of every page: when it was read, what its references resolve
     to, and what its aggregates show."""
@@ -78,12 +90,12 @@ def page_prints(env: BuildEnvironment, domain: CalcidocsDomain) -> dict[str, str
             fingerprint.update(_digest([kind, options]))
             shows = SHOWS.get(kind)
             if shows is not None:
-                fingerprint.update(_digest(list(shows(domain, options))))
+                fingerprint.update(_shown(domain, shows(domain, options)))
                 continue
             if everything is None:
                 everything = _digest(
                     [
-                        domain.index.all_claims,
+                        _shown(domain, domain.index.all_claims).decode(),
                         all_problems(env),
                         file_problems(env),
                         sorted(domain.data["readability"].items()),

@@ -8,11 +8,12 @@ textstat counted them before it moved to a dictionary downloaded at run time.
 
 from __future__ import annotations
 
+import importlib.metadata
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
-import pyphen
 from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
@@ -20,21 +21,40 @@ from sphinx.environment import BuildEnvironment
 from ..domain import CalcidocsDomain
 from ..model import ReadabilityCounts
 
+if TYPE_CHECKING:
+    import pyphen
+
 _WORD = re.compile(r"[A-Za-z]+(?:['\u2019-][A-Za-z]+)*|\d+(?:[.,]\d+)*")
 _SENTENCE_END = re.compile(r"[.!?]+(?=\s|$)")
 
 
+#: the version of pyphen, whose dictionary counts the syllables
+_PYPHEN = importlib.metadata.version("pyphen")
+
+
 @lru_cache(maxsize=1)
 def _dictionary() -> pyphen.Pyphen:
+    import pyphen  # loading its dictionary takes a tenth of a second: only when needed
+
     return pyphen.Pyphen(lang="en_US")
 
 
 @lru_cache(maxsize=20_000)
-def syllables(word: str) -> int:
-    """The syllables of ``word`` (at least one)."""
+def _count(word: str) -> int:
     if word[0].isdigit():
         return max(1, len(word.replace(".", "").replace(",", "")) // 2)
     return max(1, len(_dictionary().positions(word.lower())) + 1)
+
+
+def syllables(word: str, known: dict[str, int] | None = None) -> int:
+    """The syllables of ``word`` (at least one), taken from ``known`` when there,
+    and kept there when counted."""
+    if known is None:
+        return _count(word)
+    found = known.get(word)
+    if found is None:
+        found = known[word] = _count(word)
+    return found
 
 
 @dataclass(frozen=True)
@@ -61,15 +81,16 @@ class Counts:
         return 0.39 * self.words / sentences + 11.8 * self.syllables / self.words - 15.59
 
 
-def counts(text: str) -> Counts:
-    """The counts of ``text``; a text that does not end a sentence still counts as one."""
+def counts(text: str, known: dict[str, int] | None = None) -> Counts:
+    """The counts of ``text``; a text that does not end a sentence still counts as one.
+    ``known`` holds syllable counts (see :func:`syllables`)."""
     found = _WORD.findall(text)
     if not found:
         return Counts()
     ends = len(_SENTENCE_END.findall(text.strip()))
     if not _SENTENCE_END.search(text.strip()[-1:] + " "):
         ends += 1
-    return Counts(len(found), max(ends, 1), sum(syllables(w) for w in found))
+    return Counts(len(found), max(ends, 1), sum(syllables(w, known) for w in found))
 
 
 def grade(text: str) -> float:
@@ -94,13 +115,13 @@ def _prose(node: nodes.Node) -> str:
     return ""
 
 
-def page_counts(doctree: nodes.document) -> Counts:
+def page_counts(doctree: nodes.document, known: dict[str, int] | None = None) -> Counts:
     """The counts of the prose of a page: every paragraph, marks and meta lines left out."""
     total = Counts()
     for paragraph in doctree.findall(nodes.paragraph):
         if any(cls in paragraph.get("classes", []) for cls in NOT_PROSE):
             continue
-        total += counts(" ".join(_prose(paragraph).split()))
+        total += counts(" ".join(_prose(paragraph).split()), known)
     return total
 
 
@@ -113,7 +134,7 @@ def collect(app: Sphinx, doctree: nodes.document) -> None:
         return
     domain = env.domains["calcidocs"]
     assert isinstance(domain, CalcidocsDomain)
-    found = page_counts(doctree)
+    found = page_counts(doctree, domain.known_syllables(f"pyphen {_PYPHEN}"))
     domain.set_readability(
         env.docname, ReadabilityCounts(found.words, found.sentences, found.syllables)
     )

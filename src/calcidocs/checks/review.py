@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import datetime
 import difflib
-import functools
 import hashlib
 import json
 import re
@@ -174,6 +173,12 @@ class LockEntry:
     by: str
     on: str
     line: int = 0  # where it stands in the lock (0: not written yet)
+    #: whether the fingerprint is that of the recorded fields (no hand edit); taken
+    #: once, and kept with the parsed lock
+    consistent: bool = field(init=False, compare=False)
+
+    def __post_init__(self) -> None:
+        self.consistent = fingerprint(self.reviewed) == self.fingerprint
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -185,11 +190,6 @@ class LockEntry:
             "by": self.by,
             "on": self.on,
         }
-
-    @functools.cached_property
-    def consistent(self) -> bool:
-        """Whether the fingerprint is that of the recorded fields (no hand edit)."""
-        return fingerprint(self.reviewed) == self.fingerprint
 
     def anchor(self, number: int) -> Anchor | None:
         return next((a for a in self.anchors if a.number == number), None)

@@ -12,6 +12,7 @@ lock's line. Each content page says when its claims were last reviewed, and
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import os
 import pickle
@@ -32,6 +33,7 @@ from ..model import ID_RE, AggregateOptions, Claim, quoted_span
 from ..problems import Check, FileProblem, Problem
 from ..sources.library import library
 from ..views.aggregates import aggregate, renderer
+from .claim_prints import claim_prints
 from .review import (
     Anchor,
     Lock,
@@ -39,7 +41,6 @@ from .review import (
     anchor_change,
     anchor_of,
     changed_fields,
-    fingerprint,
     parse_lock,
     reviewed_fields,
 )
@@ -64,7 +65,7 @@ _PARSED: dict[str, Lock] = {}
 #: Where a build keeps the lock it parsed last, next to the saved environment.
 PARSED_LOCK = "calcidocs-lock.pickle"
 #: The version of that file's format (and of the parsing): another counts as absent.
-PARSED_LOCK_VERSION = 1
+PARSED_LOCK_VERSION = 2
 
 
 def _parsed_lock(raw: bytes, text: str, keep: Path | None) -> Lock:
@@ -175,12 +176,16 @@ class ClaimReview:
 
     claim: Claim
     entry: LockEntry | None
-    fields: dict[str, Any]
     fingerprint: str
     sources: dict[str, str]  # key -> sha256 now
     anchors: list[Anchor]
     changed: list[str] = field(default_factory=list)
     source_changes: list[SourceChange] = field(default_factory=list)
+
+    @functools.cached_property
+    def fields(self) -> dict[str, Any]:
+        """What a reviewer reads of the claim now (its fingerprint is :attr:`fingerprint`)."""
+        return reviewed_fields(self.claim)
 
     @property
     def hand_edited(self) -> bool:
@@ -209,6 +214,8 @@ class ReviewState:
 
 def assess(env: BuildEnvironment, claim: Claim, entry: LockEntry | None) -> ClaimReview:
     """``claim`` compared with its record ``entry``."""
+    domain = env.domains["calcidocs"]
+    assert isinstance(domain, CalcidocsDomain)
     sources = library(env)
     current: dict[str, str] = {}
     anchors: list[Anchor] = []
@@ -222,12 +229,11 @@ def assess(env: BuildEnvironment, claim: Claim, entry: LockEntry | None) -> Clai
             anchors.append(
                 anchor_of(citation["number"], source.key, source.text, *quoted_span(citation))
             )
-    fields = reviewed_fields(claim)
-    review = ClaimReview(claim, entry, fields, fingerprint(fields), current, anchors)
+    review = ClaimReview(claim, entry, claim_prints(domain, claim).review, current, anchors)
     if entry is None:
         return review
     if entry.fingerprint != review.fingerprint:
-        review.changed = changed_fields(entry.reviewed, fields)
+        review.changed = changed_fields(entry.reviewed, review.fields)
     now = {a.number: a for a in anchors}
     for key, sha in current.items():
         old = entry.sources.get(key)
