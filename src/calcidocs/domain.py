@@ -55,15 +55,26 @@ def term_anchor(kind: str, name: str) -> str:
     return f"{kind}-{name}"
 
 
-def link_address(builder: Builder, fromdocname: str, docname: str, anchor: str) -> str:
+def link_address(
+    builder: Builder,
+    fromdocname: str,
+    docname: str,
+    anchor: str,
+    pages: dict[str, str] | None = None,
+) -> str:
     """The address of ``anchor`` on page ``docname`` from page ``fromdocname``.
 
     Where all pages are one (singlehtml), the builder's address of a page is
     already a fragment (``#document-sources/s004``): the anchor alone is the link.
+    ``pages`` keeps the address of each page from ``fromdocname`` once found.
     """
     if fromdocname == docname:
         return f"#{anchor}"
-    page, _, _ = builder.get_relative_uri(fromdocname, docname).partition("#")
+    page = pages.get(docname) if pages is not None else None
+    if page is None:
+        page, _, _ = builder.get_relative_uri(fromdocname, docname).partition("#")
+        if pages is not None:
+            pages[docname] = page
     return f"{page}#{anchor}"
 
 

@@ -135,13 +135,14 @@ def html_writer(translator: Any, docname: str) -> HTML:
 def resolver(builder: Builder, fromdocname: str) -> Callable[[str, str], tuple[str, str] | None]:
     """(kind, target) -> the address and title of a link from ``fromdocname``."""
     domain = domain_of(builder.env)
+    pages: dict[str, str] = {}  # docname -> its address from this page
 
     def resolve(kind: str, target: str) -> tuple[str, str] | None:
         found = domain.find(kind, target)
         if found is None:
             return None
         docname, anchor, title = found
-        return link_address(builder, fromdocname, docname, anchor), title
+        return link_address(builder, fromdocname, docname, anchor, pages), title
 
     return resolve
 
