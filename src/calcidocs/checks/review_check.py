@@ -31,7 +31,7 @@ from sphinx.environment import BuildEnvironment
 from ..domain import CalcidocsDomain, Index_
 from ..model import ID_RE, AggregateOptions, Claim, quoted_span
 from ..problems import Check, FileProblem, Problem
-from ..sources.library import library
+from ..sources.library import SourceLibrary, library
 from ..views.aggregates import aggregate, renderer
 from .claim_prints import claim_prints
 from .review import (
@@ -178,7 +178,7 @@ class ClaimReview:
     entry: LockEntry | None
     fingerprint: str
     sources: dict[str, str]  # key -> sha256 now
-    anchors: list[Anchor]
+    library: SourceLibrary
     changed: list[str] = field(default_factory=list)
     source_changes: list[SourceChange] = field(default_factory=list)
 
@@ -186,6 +186,17 @@ class ClaimReview:
     def fields(self) -> dict[str, Any]:
         """What a reviewer reads of the claim now (its fingerprint is :attr:`fingerprint`)."""
         return reviewed_fields(self.claim)
+
+    @functools.cached_property
+    def anchors(self) -> list[Anchor]:
+        """Where each verified quote stands in its source now."""
+        found = []
+        for citation in self.claim["citations"]:
+            source, _ = self.library.lookup(citation["source"])
+            if citation["verified"] and source is not None and source.text is not None:
+                span = quoted_span(citation)
+                found.append(anchor_of(citation["number"], source.key, source.text, *span))
+        return found
 
     @property
     def hand_edited(self) -> bool:
@@ -218,23 +229,17 @@ def assess(env: BuildEnvironment, claim: Claim, entry: LockEntry | None) -> Clai
     assert isinstance(domain, CalcidocsDomain)
     sources = library(env)
     current: dict[str, str] = {}
-    anchors: list[Anchor] = []
     for citation in claim["citations"]:
         source, _ = sources.lookup(citation["source"])
         if source is None:
             current.setdefault(citation["source"], "")
-            continue
-        current.setdefault(source.key, source.actual_sha256)
-        if citation["verified"] and source.text is not None:
-            anchors.append(
-                anchor_of(citation["number"], source.key, source.text, *quoted_span(citation))
-            )
-    review = ClaimReview(claim, entry, claim_prints(domain, claim).review, current, anchors)
+        else:
+            current.setdefault(source.key, source.actual_sha256)
+    review = ClaimReview(claim, entry, claim_prints(domain, claim).review, current, sources)
     if entry is None:
         return review
     if entry.fingerprint != review.fingerprint:
         review.changed = changed_fields(entry.reviewed, review.fields)
-    now = {a.number: a for a in anchors}
     for key, sha in current.items():
         old = entry.sources.get(key)
         if old is None or old == sha:
@@ -243,6 +248,7 @@ def assess(env: BuildEnvironment, claim: Claim, entry: LockEntry | None) -> Clai
             note = "it can no longer be read"
         else:
             numbers = [c["number"] for c in claim["citations"] if c["source"] == key]
+            now = {a.number: a for a in review.anchors}
             notes = [anchor_change(entry.anchor(n), now.get(n)) for n in numbers]
             if len(notes) == 1:
                 note = notes[0]
