@@ -14,7 +14,7 @@ import pytest
 
 from conftest import Build, build, copy_root
 
-PAGES = ["subtypes/red", "sources/alpha", "sources/beta"]
+PAGES = ["subtypes/red", "sources/alpha", "sources/beta", "views"]
 
 
 def _outputs(result: Build, srcdir: Path) -> dict[str, str]:
@@ -69,6 +69,15 @@ def _delete_page(srcdir: Path) -> None:
     )
 
 
+def _edit_label(srcdir: Path) -> None:
+    # a list line of another claim shows this label as the text of its "disputed by" link
+    page = srcdir / "subtypes" / "red.md"
+    page.write_text(
+        page.read_text(encoding="utf-8").replace(":label: Heals in weeks", ":label: Quick healing"),
+        encoding="utf-8",
+    )
+
+
 def _edit_source(srcdir: Path) -> None:
     source = srcdir / "sources" / "beta.txt"
     source.write_text(
@@ -81,8 +90,8 @@ def _edit_source(srcdir: Path) -> None:
 
 @pytest.mark.parametrize(
     "change",
-    [_edit_quote, _add_page, _delete_page, _edit_source],
-    ids=["edit-quote", "add-page", "delete-page", "edit-source"],
+    [_edit_quote, _add_page, _delete_page, _edit_label, _edit_source],
+    ids=["edit-quote", "add-page", "delete-page", "edit-label", "edit-source"],
 )
 def test_incremental_build_equals_a_fresh_build(
     tmp_path: Path, change: Callable[[Path], None]

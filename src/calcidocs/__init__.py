@@ -168,6 +168,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("build-finished", claims_json.write)
     # after every other handler: the pages are written only when the build is done
     app.connect("build-finished", freshness.record_written, priority=900)
+    app.connect("build-finished", light.keep_lines, priority=900)
     app.add_css_file("calcidocs.css")
     app.add_js_file("calcidocs.js")
     return {

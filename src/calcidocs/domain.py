@@ -104,6 +104,8 @@ class Index_:
     source_pages: dict[str, str] = field(default_factory=dict)  # key -> docname
     # source key -> [(claim, citation)] for verified citations of first-seen ids
     passages: dict[str, list[tuple[Claim, Citation]]] = field(default_factory=dict)
+    # source key -> every claim that cites it, in the order of all_claims
+    citing: dict[str, list[Claim]] = field(default_factory=dict)
     # id(claim) -> its fingerprints, for every claim whose page recorded them
     prints: dict[int, ClaimPrints] = field(default_factory=dict)
 
@@ -226,6 +228,9 @@ class CalcidocsDomain(Domain):
     #: the checks' results for the current data (see :mod:`calcidocs.checks.cross_document`): what
     #: they were computed from, and the results by name; never stored in the environment
     checked: tuple[tuple[object, ...], dict[str, Any]] | None = None
+    #: the lines of lists kept from the last build, while pages are written (see
+    #: :mod:`calcidocs.writers.line_memo`); never stored in the environment
+    line_memo: Any = None
 
     # -- storing ------------------------------------------------------------
 
@@ -346,6 +351,9 @@ class CalcidocsDomain(Domain):
         for docname in sorted(self.data["source_pages"]):
             for key in self.data["source_pages"][docname]:
                 index.source_pages.setdefault(key, docname)
+        for claim in index.all_claims:
+            for key in dict.fromkeys(c["source"] for c in claim["citations"]):
+                index.citing.setdefault(key, []).append(claim)
         for docname, claims in self.data["claims"].items():
             prints = self.data["prints"].get(docname, [])
             if len(prints) == len(claims):

@@ -99,6 +99,14 @@ class ClaimDirective(SphinxDirective):
         line = self.option_line(option) if option else self.lineno
         self.problems.append(Problem(self.env.docname, line, check.value, message))
 
+    def note_dependency(self, path: str) -> None:
+        """The page depends on the file at ``path`` (noted once per page)."""
+        noted = self.env.temp_data.setdefault("calcidocs_dependencies", set())
+        assert isinstance(noted, set)
+        if path not in noted:
+            noted.add(path)
+            self.env.note_dependency(path)
+
     def read_claim(self) -> Claim:
         config = self.config
         text = " ".join((self.arguments[0] if self.arguments else "").split())
@@ -189,9 +197,9 @@ class ClaimDirective(SphinxDirective):
                 continue
             citation["source"] = source.key
             citation["found"] = True
-            self.env.note_dependency(str(sources.path_of(source)))
+            self.note_dependency(str(sources.path_of(source)))
             if sources.manifest_path is not None:
-                self.env.note_dependency(str(sources.manifest_path))
+                self.note_dependency(str(sources.manifest_path))
             if not quote:
                 if config.calcidocs_require_quotes:
                     self.problem(

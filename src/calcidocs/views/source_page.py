@@ -146,8 +146,7 @@ def claims_list(passages: list[Passage], docname: str) -> list[nodes.Node]:
 
 
 def shown_on_source_page(domain: CalcidocsDomain, options: AggregateOptions) -> list[Claim]:
-    key = options["key"]
-    return [c for c in domain.index.all_claims if any(x["source"] == key for x in c["citations"])]
+    return list(domain.index.citing.get(options["key"], []))
 
 
 @renderer("source-text", shows=shown_on_source_page)

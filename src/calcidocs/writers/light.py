@@ -23,11 +23,13 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from docutils import nodes
+from sphinx.application import Sphinx
 from sphinx.builders import Builder
 from sphinx.environment import BuildEnvironment
 
 from ..domain import CalcidocsDomain, link_address
 from ..model import Claim
+from .line_memo import LineMemo, context, memo_path
 from .pieces import HTML, Block, Items, Para, Piece, blocks_to_nodes, links, to_nodes
 from .render import citation_marks, claim_line, claim_link, claim_links, meta_line
 
@@ -124,12 +126,26 @@ def link_targets(env: BuildEnvironment, doctree: nodes.Node) -> Iterator[tuple[s
 
 def html_writer(translator: Any, docname: str) -> HTML:
     """The writer of pieces for the page being written (one per translator and page,
-    so that each link's address is found once per page)."""
+    so that each link's address is found once per page), which keeps the lines of its
+    lists for the next build."""
     writers: dict[str, HTML] = translator.__dict__.setdefault("_calcidocs_writers", {})
     writer = writers.get(docname)
     if writer is None:
-        writer = writers[docname] = HTML(translator, resolver(translator.builder, docname))
+        builder = translator.builder
+        domain = domain_of(builder.env)
+        if domain.line_memo is None:
+            domain.line_memo = LineMemo(memo_path(builder))
+        lines = domain.line_memo.page(context(translator, docname), docname, domain.find)
+        writer = writers[docname] = HTML(translator, resolver(builder, docname), lines)
     return writer
+
+
+def keep_lines(app: Sphinx, exception: BaseException | None) -> None:
+    """``build-finished``: keep the lines written for the next build."""
+    domain = domain_of(app.env)
+    memo, domain.line_memo = domain.line_memo, None
+    if exception is None and memo is not None:
+        memo.save(set(app.env.all_docs))
 
 
 def resolver(builder: Builder, fromdocname: str) -> Callable[[str, str], tuple[str, str] | None]:

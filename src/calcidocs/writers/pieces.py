@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import weakref
 from collections.abc import Callable, Iterable, Sequence
-from typing import NamedTuple, Union
+from typing import NamedTuple, Protocol, Union
 
 from docutils import nodes
 from sphinx import addnodes
@@ -178,6 +178,12 @@ def blocks_to_nodes(blocks: Sequence[Block], docname: str = "") -> list[nodes.No
 Resolve = Callable[[str, str], "tuple[str, str] | None"]
 
 
+class Lines(Protocol):
+    """Lines kept from the last build (see :mod:`calcidocs.writers.line_memo`)."""
+
+    def line(self, pieces: Sequence[Piece], make: Callable[[], str]) -> str: ...
+
+
 class HTML:
     """Writes pieces as the HTML that Sphinx's writer makes of their nodes.
 
@@ -185,11 +191,14 @@ class HTML:
     in the rest of the page) and ``resolve`` the address of each link.
     """
 
-    def __init__(self, translator: nodes.NodeVisitor, resolve: Resolve) -> None:
+    def __init__(
+        self, translator: nodes.NodeVisitor, resolve: Resolve, lines: Lines | None = None
+    ) -> None:
         # Held weakly, so that a page's translator and its writer of pieces
         # form no reference cycle (which only a full collection frees).
         self.translator = weakref.proxy(translator)
         self.resolve = resolve
+        self.lines = lines
         self._links: dict[tuple[str, str], tuple[str, str] | None] = {}
         self._classes: dict[Sequence[str], str] = {}
 
@@ -224,6 +233,12 @@ class HTML:
             else:
                 out.append(f"<em>{self.inline(piece.content)}</em>")  # type: ignore[union-attr]
         return "".join(out)
+
+    def line(self, pieces: Sequence[Piece]) -> str:
+        """A line of a list: as :meth:`inline`, kept from the last build when ``lines``."""
+        if self.lines is None:
+            return self.inline(pieces)
+        return self.lines.line(pieces, lambda: self.inline(pieces))
 
     def span(self, span: Span) -> str:
         if span.ids:
@@ -267,7 +282,7 @@ class HTML:
                     simple = () if compact else ("simple",)
                     tag, classes = "ul", (*block.classes, *simple)
                 out.append(f"<{tag}{self.classes(classes)}>\n")
-                out.extend(f"<li><p>{self.inline(item)}</p></li>\n" for item in block.items)
+                out.extend(f"<li><p>{self.line(item)}</p></li>\n" for item in block.items)
                 out.append(f"</{tag}>\n")
             else:
                 out.append(f"<div{self.classes((*block.classes, 'docutils', 'container'))}>\n")

@@ -1,0 +1,142 @@
+"""The HTML of the lines of tables and lists, kept from one build to the next.
+
+A comparison table or a claim list is written again whenever one claim it
+shows changes, and its other lines come out as they did the last time. Each
+line's HTML is kept under a digest of all it is made from: the line's pieces
+and what each of its links leads to (:meth:`LineMemo.key`), on a page of one
+builder, translator and link settings (:func:`context`). The lines live in a
+file next to the saved environment, one per builder, replaced at once when a
+build ends well: for each page this build wrote, the lines it used; for each
+page it did not write, the lines kept before.
+
+Only the main process keeps lines: a page written by a worker of a parallel
+build keeps those of the build before, and a line missing is only made again.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import io
+import os
+import pickle
+import tempfile
+from collections.abc import Callable, Hashable, Sequence
+from pathlib import Path
+from typing import Any
+
+from sphinx.builders import Builder
+
+from .pieces import Piece, links
+
+#: The version of the kept lines: raise it whenever the HTML of a line changes.
+MEMO_VERSION = 1
+
+Key = bytes
+#: (kind, target) -> what the link leads to (its page, anchor and title), or None
+Find = Callable[[str, str], Hashable]
+
+
+def context(translator: Any, docname: str) -> tuple[str, ...]:
+    """What, besides the line itself, its HTML depends on: the page it is written on,
+    the builder, its link settings, and the writer's escaping."""
+    builder = translator.builder
+    kind = type(translator)
+    return (
+        str(MEMO_VERSION),
+        builder.name,
+        str(getattr(builder, "out_suffix", "")),
+        str(getattr(builder, "link_suffix", "")),
+        f"{kind.__module__}.{kind.__qualname__}",
+        docname,
+    )
+
+
+class PageLines:
+    """The lines of one page: those kept by the last build, and those used now."""
+
+    def __init__(self, context: tuple[str, ...], kept: dict[Key, str], find: Find) -> None:
+        self.context = context
+        self.kept = kept
+        self.used: dict[Key, str] = {}
+        self.find = find
+
+    def key(self, pieces: Sequence[Piece]) -> Key:
+        leads = tuple(self.find(kind, target) for kind, target in links(pieces))
+        buffer = io.BytesIO()
+        pickler = pickle.Pickler(buffer, pickle.HIGHEST_PROTOCOL)
+        # no memo: equal pieces give equal bytes, whether their texts are one object or two
+        pickler.fast = True
+        pickler.dump((pieces, leads))
+        return hashlib.blake2b(buffer.getbuffer(), digest_size=16).digest()
+
+    def line(self, pieces: Sequence[Piece], make: Callable[[], str]) -> str:
+        """The HTML of a line: as kept, or ``make()``."""
+        key = self.key(pieces)
+        found = self.used.get(key) or self.kept.get(key)
+        if found is None:
+            found = make()
+        self.used[key] = found
+        return found
+
+
+class LineMemo:
+    """The lines of every page, for one builder's output."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._kept: dict[str, tuple[tuple[str, ...], dict[Key, str]]] | None = None
+        self.pages: dict[str, PageLines] = {}
+
+    def kept(self) -> dict[str, tuple[tuple[str, ...], dict[Key, str]]]:
+        if self._kept is None:
+            self._kept = {}
+            with contextlib.suppress(Exception):  # unreadable or of another version: none
+                with self.path.open("rb") as file:
+                    version, kept = pickle.load(file)
+                if version == MEMO_VERSION and isinstance(kept, dict):
+                    self._kept = kept
+        return self._kept
+
+    def page(self, context: tuple[str, ...], docname: str, find: Find) -> PageLines:
+        found = self.pages.get(docname)
+        if found is None or found.context != context:
+            old = self.kept().get(docname)
+            kept = old[1] if old is not None and old[0] == context else {}
+            found = self.pages[docname] = PageLines(context, kept, find)
+        return found
+
+    def save(self, docnames: set[str]) -> None:
+        """Keep the lines of the pages in ``docnames``: those used now, or else those
+        kept before (nothing changes when no page had lines)."""
+        if not self.pages:
+            return
+        lines = {
+            docname: (page.context, page.used)
+            for docname, page in self.pages.items()
+            if docname in docnames
+        }
+        for docname, old in self.kept().items():
+            if docname in docnames and docname not in lines:
+                lines[docname] = old
+        _replace(self.path, (MEMO_VERSION, lines))
+
+
+def _replace(path: Path, data: object) -> None:
+    """Replace ``path`` at once with ``data`` pickled (a failure only loses the lines)."""
+    with contextlib.suppress(OSError):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(prefix=path.name, suffix=".tmp", dir=path.parent)
+        try:
+            with os.fdopen(handle, "wb") as file:
+                pickle.dump(data, file, pickle.HIGHEST_PROTOCOL)
+            os.replace(temporary, path)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(temporary)
+            raise
+
+
+def memo_path(builder: Builder) -> Path:
+    """Where the lines of ``builder``'s output are kept: next to the saved environment."""
+    return Path(builder.doctreedir) / f"calcidocs-lines.{builder.name}.pickle"
