@@ -367,9 +367,9 @@ def lock_problems(env: BuildEnvironment) -> list[FileProblem]:
 # -- what readers see -----------------------------------------------------------
 
 
-def review_record(env: BuildEnvironment, claim: Claim) -> dict[str, Any] | None:
-    """A claim's review for ``claims.json``: ``by``, ``on``, ``current`` (None when off)."""
-    found = state(env)
+def review_record(found: ReviewState | None, claim: Claim) -> dict[str, Any] | None:
+    """A claim's review for ``claims.json``: ``by``, ``on``, ``current`` (None when off).
+    ``found`` is the build's :func:`state`."""
     if found is None:
         return None
     review = found.reviews.get(claim["id"])

@@ -18,7 +18,7 @@ from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 
 from ..checks.review import selectors
-from ..checks.review_check import review_record
+from ..checks.review_check import review_record, state
 from ..domain import CalcidocsDomain, claim_sort_key
 from ..model import Citation, quoted_span
 from ..sources.library import library
@@ -45,6 +45,7 @@ def export(env: BuildEnvironment) -> dict[str, Any]:
     domain = env.domains["calcidocs"]
     assert isinstance(domain, CalcidocsDomain)
     sources = library(env)
+    reviews = state(env)
     claims = sorted(domain.claims(), key=claim_sort_key)
     keys = set(sources.by_key)
     keys.update(c["source"] for claim in claims for c in claim["citations"] if c["found"])
@@ -88,7 +89,7 @@ def export(env: BuildEnvironment) -> dict[str, Any]:
                 "disputes": claim["disputes"],
                 "drift_ok": claim.get("drift_ok", {}),
                 "weak": claim.get("weak", []),
-                "review": review_record(env, claim),
+                "review": review_record(reviews, claim),
             }
             for claim in claims
         ],
