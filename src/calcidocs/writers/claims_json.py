@@ -20,9 +20,10 @@ from sphinx.environment import BuildEnvironment
 from ..checks.review import selectors
 from ..checks.review_check import review_record, state
 from ..domain import CalcidocsDomain, claim_sort_key
-from ..model import Citation, quoted_span
+from ..model import Citation, Claim, quoted_span
 from ..sources.library import library
 from .builders import is_epub
+from .line_memo import LineMemo, PageLines, digest, memo_path
 
 SCHEMA = "calcidocs-claims/1"
 #: The JSON Schema of the export.
@@ -40,8 +41,17 @@ def schema_name(name: str) -> str:
     return f"{Path(name).stem}.schema.json"
 
 
-def export(env: BuildEnvironment) -> dict[str, Any]:
-    """The claims export as plain data."""
+class Encoded(str):
+    """A claim already written as JSON."""
+
+
+#: The version of the claims' kept JSON: raise it whenever a claim's entry changes.
+ENTRY_VERSION = 1
+
+
+def export(env: BuildEnvironment, kept: PageLines | None = None) -> dict[str, Any]:
+    """The claims export as plain data. With ``kept``, each claim is its JSON text
+    (:class:`Encoded`), taken from there when nothing it shows has changed."""
     domain = env.domains["calcidocs"]
     assert isinstance(domain, CalcidocsDomain)
     sources = library(env)
@@ -73,26 +83,37 @@ def export(env: BuildEnvironment) -> dict[str, Any]:
             "selector": selector,
         }
 
+    def entry(claim: Claim) -> dict[str, Any]:
+        return {
+            "id": claim["id"],
+            "text": claim["text"],
+            "docname": claim["docname"],
+            "line": claim["line"],
+            "subtypes": claim["subtypes"],
+            "topics": claim["topics"],
+            "status": claim["status"],
+            "citations": [citation(c) for c in claim["citations"]],
+            "disputes": claim["disputes"],
+            "drift_ok": claim.get("drift_ok", {}),
+            "weak": claim.get("weak", []),
+            "review": review_record(reviews, claim),
+        }
+
+    def encoded(claim: Claim) -> Encoded:
+        assert kept is not None
+        prints = domain.prints_of(claim)
+        shown = (
+            ENTRY_VERSION,
+            prints.record if prints is not None else claim,
+            review_record(reviews, claim),
+            [source_data.get(c["source"]) for c in claim["citations"]],
+        )
+        return Encoded(kept.get(digest(shown), lambda: _one(entry(claim))))
+
     return {
         "schema": SCHEMA,
         "sources": source_data,
-        "claims": [
-            {
-                "id": claim["id"],
-                "text": claim["text"],
-                "docname": claim["docname"],
-                "line": claim["line"],
-                "subtypes": claim["subtypes"],
-                "topics": claim["topics"],
-                "status": claim["status"],
-                "citations": [citation(c) for c in claim["citations"]],
-                "disputes": claim["disputes"],
-                "drift_ok": claim.get("drift_ok", {}),
-                "weak": claim.get("weak", []),
-                "review": review_record(reviews, claim),
-            }
-            for claim in claims
-        ],
+        "claims": [entry(claim) if kept is None else encoded(claim) for claim in claims],
     }
 
 
@@ -101,8 +122,15 @@ def write(app: Sphinx, exception: BaseException | None) -> None:
     name = app.config.calcidocs_claims_json
     if exception is not None or not name or app.builder.format != "html" or is_epub(app.builder):
         return
-    Path(app.outdir, name).write_text(dumps(export(app.env)), encoding="utf-8")
+    memo = LineMemo(memo_path(app.builder, "claims"))
+    kept = memo.page((SCHEMA,), name)
+    Path(app.outdir, name).write_text(dumps(export(app.env, kept)), encoding="utf-8")
+    memo.save({name})
     shutil.copyfile(SCHEMA_FILE, Path(app.outdir, name).with_name(schema_name(name)))
+
+
+def _one(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True)
 
 
 def dumps(data: dict[str, Any]) -> str:
@@ -110,7 +138,7 @@ def dumps(data: dict[str, Any]) -> str:
     (an indented dump goes through Python's slow encoder, seconds for 4000 claims)."""
 
     def one(value: Any) -> str:
-        return json.dumps(value, ensure_ascii=False, sort_keys=True)
+        return value if isinstance(value, Encoded) else _one(value)
 
     sources = ",\n".join(
         f"    {one(key)}: {one(value)}" for key, value in sorted(data["sources"].items())

@@ -55,29 +55,41 @@ def context(translator: Any, docname: str) -> tuple[str, ...]:
 class PageLines:
     """The lines of one page: those kept by the last build, and those used now."""
 
-    def __init__(self, context: tuple[str, ...], kept: dict[Key, str], find: Find) -> None:
+    def __init__(
+        self, context: tuple[str, ...], kept: dict[Key, str], find: Find | None = None
+    ) -> None:
         self.context = context
         self.kept = kept
         self.used: dict[Key, str] = {}
         self.find = find
 
     def key(self, pieces: Sequence[Piece]) -> Key:
+        """The digest of a line's pieces and of what its links lead to."""
+        assert self.find is not None
         leads = tuple(self.find(kind, target) for kind, target in links(pieces))
-        buffer = io.BytesIO()
-        pickler = pickle.Pickler(buffer, pickle.HIGHEST_PROTOCOL)
-        # no memo: equal pieces give equal bytes, whether their texts are one object or two
-        pickler.fast = True
-        pickler.dump((pieces, leads))
-        return hashlib.blake2b(buffer.getbuffer(), digest_size=16).digest()
+        return digest((pieces, leads))
 
     def line(self, pieces: Sequence[Piece], make: Callable[[], str]) -> str:
         """The HTML of a line: as kept, or ``make()``."""
-        key = self.key(pieces)
+        return self.get(self.key(pieces), make)
+
+    def get(self, key: Key, make: Callable[[], str]) -> str:
+        """The text kept under ``key``, or ``make()``."""
         found = self.used.get(key) or self.kept.get(key)
         if found is None:
             found = make()
         self.used[key] = found
         return found
+
+
+def digest(value: object) -> Key:
+    """A digest of plain data (texts, numbers, tuples, lists, dicts, named tuples)."""
+    buffer = io.BytesIO()
+    pickler = pickle.Pickler(buffer, pickle.HIGHEST_PROTOCOL)
+    # no memo: equal values give equal bytes, whether their texts are one object or two
+    pickler.fast = True
+    pickler.dump(value)
+    return hashlib.blake2b(buffer.getbuffer(), digest_size=16).digest()
 
 
 class LineMemo:
@@ -98,7 +110,7 @@ class LineMemo:
                     self._kept = kept
         return self._kept
 
-    def page(self, context: tuple[str, ...], docname: str, find: Find) -> PageLines:
+    def page(self, context: tuple[str, ...], docname: str, find: Find | None = None) -> PageLines:
         found = self.pages.get(docname)
         if found is None or found.context != context:
             old = self.kept().get(docname)
@@ -137,6 +149,6 @@ def _replace(path: Path, data: object) -> None:
             raise
 
 
-def memo_path(builder: Builder) -> Path:
+def memo_path(builder: Builder, what: str = "lines") -> Path:
     """Where the lines of ``builder``'s output are kept: next to the saved environment."""
-    return Path(builder.doctreedir) / f"calcidocs-lines.{builder.name}.pickle"
+    return Path(builder.doctreedir) / f"calcidocs-{what}.{builder.name}.pickle"
