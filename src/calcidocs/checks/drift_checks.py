@@ -24,6 +24,7 @@ from sphinx.environment import BuildEnvironment
 from ..domain import CalcidocsDomain
 from ..model import Claim
 from ..problems import Check, Problem
+from .claim_prints import claim_prints
 from .drift import Lexicon, find_drift, is_accepted, medical_numbers, medical_terms
 from .lexicon import lexicon
 
@@ -139,7 +140,7 @@ def editorial_drift(
 #: tokens used), holding only the claims of the last build that checked them.
 MEMO = "drift_memo"
 #: Part of every digest: change it when :func:`claim_drift` changes what it finds.
-MEMO_VERSION = 1
+MEMO_VERSION = 2
 
 
 def lexicon_key(lex: Lexicon) -> str:
@@ -147,30 +148,17 @@ def lexicon_key(lex: Lexicon) -> str:
     return hashlib.sha256(repr(tuple(lex.terms.values())).encode()).hexdigest()
 
 
-def _claim_key(claim: Claim, lex_key: str) -> bytes:
-    """A digest of everything :func:`claim_drift` reads of ``claim``."""
-    line = claim["line"]
-    parts = (
-        MEMO_VERSION,
-        lex_key,
-        claim["id"],
-        claim["docname"],
-        claim["status"],
-        claim["text"],
-        line,
-        claim.get("label", ""),
-        claim.get("label_line", line),
-        claim.get("body", ""),
-        claim.get("body_line", line),
-        list(claim["subtypes"]),
-        _quotes(claim),
-        list(claim.get("drift_ok", {}).items()),
-    )
-    return hashlib.blake2b(repr(parts).encode(), digest_size=20).digest()
+def _claim_key(record_print: str, lex_key: str) -> bytes:
+    """A digest of everything :func:`claim_drift` reads: the claim's record (by its
+    fingerprint, :mod:`calcidocs.checks.claim_prints`) and the lexicon."""
+    return hashlib.blake2b(
+        f"{MEMO_VERSION} {lex_key} {record_print}".encode(), digest_size=20
+    ).digest()
 
 
 def memoised_claim_drift(
     claim: Claim,
+    record_print: str,
     lex: Lexicon,
     lex_key: str,
     used: set[tuple[str, str]],
@@ -181,7 +169,7 @@ def memoised_claim_drift(
     every result used is kept in ``new``."""
     if claim["status"] != "verified" or not _quotes(claim):
         return []
-    key = _claim_key(claim, lex_key)
+    key = _claim_key(record_print, lex_key)
     found = old.get(key)
     if found is None:
         mine: set[tuple[str, str]] = set()
@@ -206,7 +194,8 @@ def drift_problems(env: BuildEnvironment) -> list[Problem]:
     problems: list[Problem] = []
     first_claims = [c for c in domain.index.all_claims if domain.index.claims.get(c["id"]) is c]
     for claim in first_claims:
-        problems += memoised_claim_drift(claim, lex, lex_key, used, old, new)
+        record = claim_prints(domain, claim).record
+        problems += memoised_claim_drift(claim, record, lex, lex_key, used, old, new)
     domain.data[MEMO] = new
     problems += sentence_drift(domain, lex, used)
     problems += editorial_drift(domain, lex, env.config.calcidocs_subtypes)
