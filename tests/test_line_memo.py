@@ -3,60 +3,81 @@ nothing they are made from has changed."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Iterator
+from io import StringIO
 from pathlib import Path
+from typing import Any
 
-from calcidocs.writers.line_memo import LineMemo, PageLines
-from calcidocs.writers.pieces import Link, Piece, text
+import pytest
+from sphinx.testing.util import SphinxTestApp
+
+from calcidocs.domain import CalcidocsDomain
+from calcidocs.writers.light import line_name
+from calcidocs.writers.line_memo import LineMemo
+from calcidocs.writers.pieces import HTML, Items, Line
+from conftest import copy_root
 
 CONTEXT = ("1", "html", ".html", ".html", "Translator", "views")
 
 
-def _line(statement: str) -> tuple[Piece, ...]:
-    return (Link("claim", "red-slow", text(statement)), " ", text("one source", "flag"))
+@pytest.fixture
+def domain(tmp_path: Path) -> Iterator[CalcidocsDomain]:
+    """The domain of the basic project, once built."""
+    app = SphinxTestApp(
+        "html",
+        srcdir=copy_root("basic", tmp_path),
+        builddir=tmp_path / "out",
+        status=StringIO(),
+        warning=StringIO(),
+    )
+    try:
+        app.build()
+        found = app.env.domains["calcidocs"]
+        assert isinstance(found, CalcidocsDomain)
+        yield found
+    finally:
+        app.cleanup()
 
 
-def _find(titles: dict[str, str]) -> Callable[[str, str], tuple[str, str, str]]:
-    return lambda kind, target: ("subtypes/red", f"claim-{target}", titles[target])
+def test_a_line_is_named_by_its_record_how_it_is_shown_and_where_its_links_lead(
+    domain: CalcidocsDomain,
+) -> None:
+    claim = domain.index.claims["red-slow"]
+    name = line_name(domain, claim, False, False, ["red-heals"])
+    assert name is not None
+    assert name == line_name(domain, claim, False, False, ["red-heals"])
+    assert name != line_name(domain, claim, False, True, ["red-heals"])  # short
+    assert name != line_name(domain, claim, False, False, None)  # not disputed
+    # the disputing claim's title is the text of its link: a new label names another line
+    other = domain.index.claims["red-heals"]
+    other["label"] = "Quick healing"
+    domain._changed()  # as after a page is read again
+    assert name != line_name(domain, domain.index.claims["red-slow"], False, False, ["red-heals"])
 
 
-def test_equal_lines_have_one_key_whatever_their_objects() -> None:
-    page = PageLines(CONTEXT, {}, _find({"red-slow": "Slow"}))
-    # the same words, as one object and as two
-    one = "The red form lasts for years."
-    two = "".join(["The red form ", "lasts for years."])
-    assert one is not two
-    assert page.key(_line(one)) == page.key(_line(two))
-
-
-def test_a_line_is_made_again_when_a_link_leads_elsewhere() -> None:
-    before = PageLines(CONTEXT, {}, _find({"red-slow": "Slow"}))
-    after = PageLines(CONTEXT, {}, _find({"red-slow": "Lasting for years"}))
-    line = _line("The red form lasts for years.")
-    assert before.key(line) != after.key(line)
+def test_a_claim_without_fingerprint_has_no_name(domain: CalcidocsDomain) -> None:
+    copy: Any = dict(domain.index.claims["red-slow"])  # not a record of the domain
+    assert line_name(domain, copy, False, False, None) is None
 
 
 def test_kept_lines_are_used_and_those_of_pages_not_written_stay(tmp_path: Path) -> None:
     path = tmp_path / "lines.pickle"
-    find = _find({"red-slow": "Slow"})
     memo = LineMemo(path)
-    written = memo.page(CONTEXT, "views", find)
-    assert written.line(_line("A"), lambda: "<a>A</a>") == "<a>A</a>"
-    other = memo.page((*CONTEXT[:-1], "overview"), "overview", find)
-    other.line(_line("B"), lambda: "<a>B</a>")
+    assert memo.page(CONTEXT, "views").get("A", lambda: "<a>A</a>") == "<a>A</a>"
+    memo.page((*CONTEXT[:-1], "overview"), "overview").get("B", lambda: "<a>B</a>")
     memo.save({"views", "overview"})
 
     again = LineMemo(path)
-    page = again.page(CONTEXT, "views", find)
+    page = again.page(CONTEXT, "views")
     made: list[str] = []
 
     def make() -> str:
         made.append("A")
         return ""
 
-    assert page.line(_line("A"), make) == "<a>A</a>"
+    assert page.get("A", make) == "<a>A</a>"
     assert made == []
-    page.line(_line("C"), lambda: "<a>C</a>")
+    page.get("C", lambda: "<a>C</a>")
     again.save({"views", "overview"})
 
     third = LineMemo(path)
@@ -65,17 +86,37 @@ def test_kept_lines_are_used_and_those_of_pages_not_written_stay(tmp_path: Path)
     assert sorted(kept["views"][1].values()) == ["<a>A</a>", "<a>C</a>"]
     assert list(kept["overview"][1].values()) == ["<a>B</a>"]
     # a page that is gone loses its lines
-    third.page(CONTEXT, "views", find).line(_line("A"), lambda: "")
+    third.page(CONTEXT, "views").get("A", lambda: "")
     third.save({"views"})
     assert sorted(LineMemo(path).kept()) == ["views"]
 
 
-def test_lines_of_another_builder_or_page_are_not_used(tmp_path: Path) -> None:
+def test_lines_of_another_builder_are_not_used(tmp_path: Path) -> None:
     path = tmp_path / "lines.pickle"
-    find = _find({"red-slow": "Slow"})
     memo = LineMemo(path)
-    memo.page(CONTEXT, "views", find).line(_line("A"), lambda: "<a>A</a>")
+    memo.page(CONTEXT, "views").get("A", lambda: "<a>A</a>")
     memo.save({"views"})
     dirhtml = (CONTEXT[0], "dirhtml", *CONTEXT[2:])
-    page = LineMemo(path).page(dirhtml, "views", find)
-    assert page.line(_line("A"), lambda: "made") == "made"
+    assert LineMemo(path).page(dirhtml, "views").get("A", lambda: "made") == "made"
+
+
+class _Translator:
+    def encode(self, text: str) -> str:
+        return text.replace("&", "&amp;").replace("<", "&lt;")
+
+    def attval(self, text: str) -> str:
+        return self.encode(text)
+
+
+def test_html_of_a_line_is_its_pieces_or_what_was_kept(tmp_path: Path) -> None:
+    translator = _Translator()
+    memo = LineMemo(tmp_path / "lines.pickle")
+    page = memo.page(CONTEXT, "views")
+    writer = HTML(translator, lambda kind, target: None, page)
+    items = Items(False, (), (Line("one", lambda: ("a < b",)), ("plain",)))
+    html = writer.blocks((items,))
+    assert "<li><p>a &lt; b</p></li>" in html
+    assert "<li><p>plain</p></li>" in html
+    kept = HTML(translator, lambda kind, target: None, memo.page(CONTEXT, "views"))
+    items = Items(False, (), (Line("one", lambda: ("changed",)),))
+    assert "a &lt; b" in kept.blocks((items,))  # same name: the kept line

@@ -23,7 +23,7 @@ from ..domain import CalcidocsDomain, claim_sort_key
 from ..model import Citation, Claim, quoted_span
 from ..sources.library import library
 from .builders import is_epub
-from .line_memo import LineMemo, PageLines, digest, memo_path
+from .line_memo import LineMemo, PageLines, memo_path
 
 SCHEMA = "calcidocs-claims/1"
 #: The JSON Schema of the export.
@@ -102,13 +102,13 @@ def export(env: BuildEnvironment, kept: PageLines | None = None) -> dict[str, An
     def encoded(claim: Claim) -> Encoded:
         assert kept is not None
         prints = domain.prints_of(claim)
-        shown = (
+        shown = [
             ENTRY_VERSION,
-            prints.record if prints is not None else claim,
+            prints.record if prints is not None else _one(claim),
             review_record(reviews, claim),
             [source_data.get(c["source"]) for c in claim["citations"]],
-        )
-        return Encoded(kept.get(digest(shown), lambda: _one(entry(claim))))
+        ]
+        return Encoded(kept.get(repr(shown), lambda: _one(entry(claim))))
 
     return {
         "schema": SCHEMA,

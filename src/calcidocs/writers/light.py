@@ -30,7 +30,7 @@ from sphinx.environment import BuildEnvironment
 from ..domain import CalcidocsDomain, link_address
 from ..model import Claim
 from .line_memo import LineMemo, context, memo_path
-from .pieces import HTML, Block, Items, Para, Piece, blocks_to_nodes, links, to_nodes
+from .pieces import HTML, Block, Items, Line, Para, Piece, blocks_to_nodes, links, to_nodes
 from .render import citation_marks, claim_line, claim_link, claim_links, meta_line
 
 
@@ -90,16 +90,38 @@ def meta_of(env: BuildEnvironment, node: claim_box) -> tuple[Block, ...]:
 @view("claim-items")
 def _claim_items(env: BuildEnvironment, node: light_block) -> tuple[Block, ...]:
     """A list of claims (records given by the aggregate that made the node)."""
+    domain = domain_of(env)
     disputes: dict[str, list[str]] = node.get("disputes", {})
-    lines: tuple[tuple[Piece, ...], ...]
-    if node.get("bare"):  # the statements alone, each a link to its claim
-        lines = tuple((claim_link(claim, claim["text"]),) for claim in node["claims"])
-    else:
-        lines = tuple(
-            claim_line(claim, short=node.get("short", False), disputed_by=disputes.get(claim["id"]))
-            for claim in node["claims"]
-        )
-    return (Items(node.get("ordered", False), tuple(node["list_classes"]), lines),)
+    bare, short = bool(node.get("bare")), bool(node.get("short", False))
+    lines: list[tuple[Piece, ...] | Line] = []
+    for claim in node["claims"]:
+        disputed_by = disputes.get(claim["id"])
+
+        def make(
+            claim: Claim = claim, disputed_by: list[str] | None = disputed_by
+        ) -> tuple[Piece, ...]:
+            if bare:  # the statement alone, a link to its claim
+                return (claim_link(claim, claim["text"]),)
+            return claim_line(claim, short=short, disputed_by=disputed_by)
+
+        name = line_name(domain, claim, bare, short, disputed_by)
+        lines.append(make() if name is None else Line(name, make))
+    return (Items(node.get("ordered", False), tuple(node["list_classes"]), tuple(lines)),)
+
+
+def line_name(
+    domain: CalcidocsDomain, claim: Claim, bare: bool, short: bool, disputed_by: list[str] | None
+) -> str | None:
+    """A name of everything a claim's line in a list is made from: its record (by
+    fingerprint), how the list shows it, and where each link it may hold leads (None
+    when the record has no fingerprint)."""
+    prints = domain.prints_of(claim)
+    if prints is None:
+        return None
+    targets = [("claim", claim["id"]), *claim_links(claim)]
+    targets += [("claim", other) for other in disputed_by or []]
+    leads = [domain.find(kind, name) for kind, name in targets]
+    return repr((prints.record, bare, short, disputed_by, leads))
 
 
 @view("blocks")
@@ -135,7 +157,7 @@ def html_writer(translator: Any, docname: str) -> HTML:
         domain = domain_of(builder.env)
         if domain.line_memo is None:
             domain.line_memo = LineMemo(memo_path(builder))
-        lines = domain.line_memo.page(context(translator, docname), docname, domain.find)
+        lines = domain.line_memo.page(context(translator, docname), docname)
         writer = writers[docname] = HTML(translator, resolver(builder, docname), lines)
     return writer
 

@@ -2,9 +2,10 @@
 
 A comparison table or a claim list is written again whenever one claim it
 shows changes, and its other lines come out as they did the last time. Each
-line's HTML is kept under a digest of all it is made from: the line's pieces
-and what each of its links leads to (:meth:`LineMemo.key`), on a page of one
-builder, translator and link settings (:func:`context`). The lines live in a
+line's HTML is kept under a name of all it is made from (its claim's record,
+by fingerprint, how the list shows it, and what each of its links leads to:
+:func:`calcidocs.writers.light.line_name`), on a page of one builder,
+translator and link settings (:func:`context`). The lines live in a
 file next to the saved environment, one per builder, replaced at once when a
 build ends well: for each page this build wrote, the lines it used; for each
 page it did not write, the lines kept before.
@@ -17,24 +18,19 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import io
 import os
 import pickle
 import tempfile
-from collections.abc import Callable, Hashable, Sequence
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from sphinx.builders import Builder
 
-from .pieces import Piece, links
-
 #: The version of the kept lines: raise it whenever the HTML of a line changes.
 MEMO_VERSION = 1
 
 Key = bytes
-#: (kind, target) -> what the link leads to (its page, anchor and title), or None
-Find = Callable[[str, str], Hashable]
 
 
 def context(translator: Any, docname: str) -> tuple[str, ...]:
@@ -55,41 +51,19 @@ def context(translator: Any, docname: str) -> tuple[str, ...]:
 class PageLines:
     """The lines of one page: those kept by the last build, and those used now."""
 
-    def __init__(
-        self, context: tuple[str, ...], kept: dict[Key, str], find: Find | None = None
-    ) -> None:
+    def __init__(self, context: tuple[str, ...], kept: dict[Key, str]) -> None:
         self.context = context
         self.kept = kept
         self.used: dict[Key, str] = {}
-        self.find = find
 
-    def key(self, pieces: Sequence[Piece]) -> Key:
-        """The digest of a line's pieces and of what its links lead to."""
-        assert self.find is not None
-        leads = tuple(self.find(kind, target) for kind, target in links(pieces))
-        return digest((pieces, leads))
-
-    def line(self, pieces: Sequence[Piece], make: Callable[[], str]) -> str:
-        """The HTML of a line: as kept, or ``make()``."""
-        return self.get(self.key(pieces), make)
-
-    def get(self, key: Key, make: Callable[[], str]) -> str:
-        """The text kept under ``key``, or ``make()``."""
+    def get(self, name: str, make: Callable[[], str]) -> str:
+        """The text kept under ``name`` (which names all it is made from), or ``make()``."""
+        key = hashlib.blake2b(name.encode(), digest_size=16).digest()
         found = self.used.get(key) or self.kept.get(key)
         if found is None:
             found = make()
         self.used[key] = found
         return found
-
-
-def digest(value: object) -> Key:
-    """A digest of plain data (texts, numbers, tuples, lists, dicts, named tuples)."""
-    buffer = io.BytesIO()
-    pickler = pickle.Pickler(buffer, pickle.HIGHEST_PROTOCOL)
-    # no memo: equal values give equal bytes, whether their texts are one object or two
-    pickler.fast = True
-    pickler.dump(value)
-    return hashlib.blake2b(buffer.getbuffer(), digest_size=16).digest()
 
 
 class LineMemo:
@@ -110,12 +84,12 @@ class LineMemo:
                     self._kept = kept
         return self._kept
 
-    def page(self, context: tuple[str, ...], docname: str, find: Find | None = None) -> PageLines:
+    def page(self, context: tuple[str, ...], docname: str) -> PageLines:
         found = self.pages.get(docname)
         if found is None or found.context != context:
             old = self.kept().get(docname)
             kept = old[1] if old is not None and old[0] == context else {}
-            found = self.pages[docname] = PageLines(context, kept, find)
+            found = self.pages[docname] = PageLines(context, kept)
         return found
 
     def save(self, docnames: set[str]) -> None:

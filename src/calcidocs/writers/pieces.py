@@ -63,12 +63,26 @@ class Para(NamedTuple):
     content: tuple[Piece, ...]
 
 
+class Line(NamedTuple):
+    """An item whose pieces are made only when needed: ``key`` names everything they
+    are made from, so that the HTML of the item can be kept from one build to the
+    next (see :mod:`calcidocs.writers.line_memo`)."""
+
+    key: str
+    make: Callable[[], tuple[Piece, ...]]
+
+
 class Items(NamedTuple):
     """A list of one-paragraph items: bulleted, or numbered 1., 2., ..."""
 
     ordered: bool
     classes: tuple[str, ...]
-    items: tuple[tuple[Piece, ...], ...]
+    items: tuple[tuple[Piece, ...] | Line, ...]
+
+
+def pieces_of(item: tuple[Piece, ...] | Line) -> tuple[Piece, ...]:
+    """The pieces of an item of :class:`Items`."""
+    return item.make() if isinstance(item, Line) else item
 
 
 class Box(NamedTuple):
@@ -94,7 +108,7 @@ def links(pieces: Iterable[Piece | Block]) -> Iterable[tuple[str, str]]:
             yield from links(piece.content)
         elif isinstance(piece, Items):
             for item in piece.items:
-                yield from links(item)
+                yield from links(pieces_of(item))
         elif isinstance(piece, Box):
             yield from links(piece.blocks)
 
@@ -163,7 +177,8 @@ def blocks_to_nodes(blocks: Sequence[Block], docname: str = "") -> list[nodes.No
             )
             listing["classes"] = list(block.classes)
             for item in block.items:
-                listing += nodes.list_item("", nodes.paragraph("", "", *to_nodes(item, docname)))
+                content = to_nodes(pieces_of(item), docname)
+                listing += nodes.list_item("", nodes.paragraph("", "", *content))
             result.append(listing)
         else:
             box = nodes.container("", *blocks_to_nodes(block.blocks, docname))
@@ -181,7 +196,7 @@ Resolve = Callable[[str, str], "tuple[str, str] | None"]
 class Lines(Protocol):
     """Lines kept from the last build (see :mod:`calcidocs.writers.line_memo`)."""
 
-    def line(self, pieces: Sequence[Piece], make: Callable[[], str]) -> str: ...
+    def get(self, key: str, make: Callable[[], str]) -> str: ...
 
 
 class HTML:
@@ -234,11 +249,14 @@ class HTML:
                 out.append(f"<em>{self.inline(piece.content)}</em>")  # type: ignore[union-attr]
         return "".join(out)
 
-    def line(self, pieces: Sequence[Piece]) -> str:
-        """A line of a list: as :meth:`inline`, kept from the last build when ``lines``."""
+    def line(self, item: tuple[Piece, ...] | Line) -> str:
+        """An item of a list: as :meth:`inline`; kept from the last build when ``lines``
+        and the item is a :class:`Line`."""
+        if not isinstance(item, Line):
+            return self.inline(item)
         if self.lines is None:
-            return self.inline(pieces)
-        return self.lines.line(pieces, lambda: self.inline(pieces))
+            return self.inline(item.make())
+        return self.lines.get(item.key, lambda: self.inline(item.make()))
 
     def span(self, span: Span) -> str:
         if span.ids:
