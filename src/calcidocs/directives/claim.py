@@ -41,6 +41,10 @@ def citation_keys(number: int) -> tuple[str, str]:
     return f"source{suffix}", f"quote{suffix}"
 
 
+#: The option names of every citation, in order.
+CITATION_KEYS = [citation_keys(number) for number in range(1, MAX_CITATIONS + 1)]
+
+
 def _option_spec() -> dict[str, Any]:
     spec: dict[str, Any] = {
         "id": directives.unchanged,
@@ -51,8 +55,7 @@ def _option_spec() -> dict[str, Any]:
         "drift-ok": directives.unchanged,
         "class": directives.class_option,
     }
-    for number in range(1, MAX_CITATIONS + 1):
-        source_key, quote_key = citation_keys(number)
+    for source_key, quote_key in CITATION_KEYS:
         spec[source_key] = directives.unchanged
         spec[quote_key] = directives.unchanged
     return spec
@@ -169,10 +172,12 @@ class ClaimDirective(SphinxDirective):
         config = self.config
         sources = library(self.env)
         citations: list[Citation] = []
-        for number in range(1, MAX_CITATIONS + 1):
-            source_key, quote_key = citation_keys(number)
-            ref = (self.options.get(source_key) or "").strip()
-            quote = " ".join((self.options.get(quote_key) or "").split())
+        options = self.options
+        for number, (source_key, quote_key) in enumerate(CITATION_KEYS, start=1):
+            if source_key not in options and quote_key not in options:
+                continue
+            ref = (options.get(source_key) or "").strip()
+            quote = " ".join((options.get(quote_key) or "").split())
             if not ref:
                 if quote:
                     self.problem(
