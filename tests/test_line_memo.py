@@ -55,6 +55,21 @@ def test_a_line_is_named_by_its_record_how_it_is_shown_and_where_its_links_lead(
     assert name != line_name(domain, domain.index.claims["red-slow"], False, False, ["red-heals"])
 
 
+def test_a_line_is_named_anew_when_the_page_of_a_source_it_quotes_moves(
+    domain: CalcidocsDomain,
+) -> None:
+    claim = domain.index.claims["red-slow"]
+    name = line_name(domain, claim, False, False, None)
+    source = next(c["source"] for c in claim["citations"] if c["found"])
+    pages = domain.data["source_pages"]
+    for docname, keys in list(pages.items()):
+        if source in keys:
+            pages[docname] = [key for key in keys if key != source]
+    pages["elsewhere"] = [source]
+    domain._changed()
+    assert name != line_name(domain, domain.index.claims["red-slow"], False, False, None)
+
+
 def test_a_claim_without_fingerprint_has_no_name(domain: CalcidocsDomain) -> None:
     copy: Any = dict(domain.index.claims["red-slow"])  # not a record of the domain
     assert line_name(domain, copy, False, False, None) is None

@@ -113,15 +113,18 @@ def line_name(
     domain: CalcidocsDomain, claim: Claim, bare: bool, short: bool, disputed_by: list[str] | None
 ) -> str | None:
     """A name of everything a claim's line in a list is made from: its record (by
-    fingerprint), how the list shows it, and where each link it may hold leads (None
-    when the record has no fingerprint)."""
+    fingerprint), how the list shows it, and where its links lead (None when the record
+    has no fingerprint). A link to the claim leads to the record itself unless another
+    claim has its id first; a link to a quoted passage, to its source's page; a link to
+    a disputing claim, to that claim, with its title as the link's text."""
     prints = domain.prints_of(claim)
     if prints is None:
         return None
-    targets = [("claim", claim["id"]), *claim_links(claim)]
-    targets += [("claim", other) for other in disputed_by or []]
-    leads = [domain.find(kind, name) for kind, name in targets]
-    return repr((prints.record, bare, short, disputed_by, leads))
+    index = domain.index
+    own = None if index.claims.get(claim["id"]) is claim else domain.find("claim", claim["id"])
+    pages = [index.source_pages.get(c["source"]) for c in claim["citations"] if c["found"]]
+    others = [domain.find("claim", other) for other in disputed_by or []]
+    return repr((prints.record, bare, short, disputed_by, own, pages, others))
 
 
 @view("blocks")
