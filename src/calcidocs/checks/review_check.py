@@ -223,11 +223,10 @@ class ReviewState:
     orphans: list[LockEntry]
 
 
-def assess(env: BuildEnvironment, claim: Claim, entry: LockEntry | None) -> ClaimReview:
+def assess(
+    domain: CalcidocsDomain, sources: SourceLibrary, claim: Claim, entry: LockEntry | None
+) -> ClaimReview:
     """``claim`` compared with its record ``entry``."""
-    domain = env.domains["calcidocs"]
-    assert isinstance(domain, CalcidocsDomain)
-    sources = library(env)
     current: dict[str, str] = {}
     for citation in claim["citations"]:
         source, _ = sources.lookup(citation["source"])
@@ -276,12 +275,13 @@ def state(env: BuildEnvironment) -> ReviewState | None:
     if cached is not None and cached[0] is index and cached[1] is found:
         return cached[2]
     entries = found.lock.entries
+    sources = library(env)
     reviews: dict[str, ClaimReview] = {}
     by_page: dict[str, list[ClaimReview]] = {}
     for claim_id, claim in sorted(index.claims.items()):
         if not ID_RE.match(claim_id):
             continue  # an id problem already
-        review = assess(env, claim, entries.get(claim_id))
+        review = assess(domain, sources, claim, entries.get(claim_id))
         reviews[claim_id] = review
         by_page.setdefault(claim["docname"], []).append(review)
     for page in by_page.values():
