@@ -398,41 +398,42 @@ class CalcidocsDomain(Domain):
 
     def find(self, typ: str, target: str) -> tuple[str, str, str] | None:
         """(docname, anchor, default title) of ``target``, or None."""
-        config = self.env.config
-        if typ in TERM_KINDS:
-            found = self.index.terms.get((typ, target))
-            if found is None:
-                return None
-            vocabulary = config.calcidocs_subtypes if typ == "subtype" else config.calcidocs_topics
-            return found[0], found[1], vocabulary.get(target, target)
-        if typ == "claim":
-            claim = self.index.claims.get(target)
-            if claim is None:
-                return None
-            return claim["docname"], claim_anchor(target), claim["label"] or claim["text"]
-        if typ == "source":
-            docname = self.index.source_pages.get(target)
-            if docname is None:
-                return None
-            return docname, source_anchor(target), target
+        index = self.index
         if typ == "quote":
             claim_id, _, number = target.rpartition("#")
-            claim = self.index.claims.get(claim_id)
+            claim = index.claims.get(claim_id)
             if claim is None or not number.isdigit():
                 return None
-            numbered = {c["number"]: c for c in claim["citations"]}
-            citation = numbered.get(int(number))
+            wanted = int(number)
+            citation = next((c for c in claim["citations"] if c["number"] == wanted), None)
             if citation is None:
                 return None
-            docname = self.index.source_pages.get(citation["source"])
+            docname = index.source_pages.get(citation["source"])
             if docname is None:
                 return None
             anchor = (
-                quote_anchor(claim_id, int(number))
+                quote_anchor(claim_id, wanted)
                 if citation["verified"]
                 else source_anchor(citation["source"])
             )
             return docname, anchor, f"{citation['source']}: {citation['quote']}"
+        if typ == "claim":
+            claim = index.claims.get(target)
+            if claim is None:
+                return None
+            return claim["docname"], claim_anchor(target), claim["label"] or claim["text"]
+        if typ in TERM_KINDS:
+            found = index.terms.get((typ, target))
+            if found is None:
+                return None
+            config = self.env.config
+            vocabulary = config.calcidocs_subtypes if typ == "subtype" else config.calcidocs_topics
+            return found[0], found[1], vocabulary.get(target, target)
+        if typ == "source":
+            docname = index.source_pages.get(target)
+            if docname is None:
+                return None
+            return docname, source_anchor(target), target
         return None
 
     def resolve_xref(
