@@ -84,6 +84,8 @@ class ClaimDirective(SphinxDirective):
 
     def option_line(self, name: str) -> int:
         """The source line of option ``name`` (the directive's line if not found)."""
+        if name not in self.options:
+            return self.lineno
         pattern = re.compile(rf"^\s*:?{re.escape(name)}:(\s|$)")
         for offset, text in enumerate(self.block_text.splitlines()):
             if pattern.match(text):
