@@ -68,10 +68,18 @@ DIRECTIVES: dict[str, type[Directive]] = {
 
 
 def _freeze(app: Sphinx, *args: Any) -> None:
-    """Spare the loaded environment, and then the records read, from the cycle
-    collector's full passes during the build: they live until its end, and with
-    thousands of claims each pass costs tens of milliseconds."""
+    """Spare the loaded environment from the cycle collector's full passes during the
+    build: it lives until the end, and with thousands of claims each pass costs tens
+    of milliseconds."""
     gc.freeze()
+
+
+def _freeze_records(app: Sphinx, env: BuildEnvironment) -> list[str]:
+    """:func:`_freeze` the records read, once what the pages left as garbage is
+    collected (so that none of it is kept)."""
+    gc.collect()
+    gc.freeze()
+    return []
 
 
 def _unfreeze(app: Sphinx, exception: BaseException | None) -> None:
@@ -151,7 +159,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("config-inited", _refuse_raw_html)
     app.connect("env-before-read-docs", _refuse_raw_directive)
     app.connect("env-before-read-docs", _freeze)
-    app.connect("env-updated", _freeze, priority=900)
+    app.connect("env-updated", _freeze_records, priority=900)
     app.connect("build-finished", _unfreeze, priority=1000)
     app.connect("env-before-read-docs", _load_library)
     app.connect("env-before-read-docs", lexicon.forget)
