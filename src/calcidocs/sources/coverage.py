@@ -106,8 +106,9 @@ def coverage(source: Source, claims: list[Claim], min_words: int) -> Coverage:
     result = []
     for start, end in sentences(text):
         piece = text[start:end]
-        norm = normalize(piece).text
-        counted = word_count(piece) >= min_words and not any(norm in e for e in excluded)
+        counted = word_count(piece) >= min_words and not (
+            excluded and any(normalize(piece).text in e for e in excluded)
+        )
         non_space = sum(1 for ch in piece if not ch.isspace())
         covered = _covered(start, end, merged)
         quoted = non_space > 0 and covered >= QUOTED_SHARE * len(piece)

@@ -24,6 +24,7 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import NamedTuple, Protocol, Union
 
 from docutils import nodes
+from docutils.writers.html5_polyglot import HTMLTranslator as DocutilsHTML
 from sphinx import addnodes
 
 
@@ -216,8 +217,17 @@ class HTML:
         self.lines = lines
         self._links: dict[tuple[str, str], tuple[str, str] | None] = {}
         self._classes: dict[Sequence[str], str] = {}
+        # docutils' escaping is a table of characters: used directly unless the
+        # translator escapes in its own way
+        self._table: dict[int, str] | None = (
+            getattr(translator, "special_characters", None)
+            if getattr(type(translator), "encode", None) is DocutilsHTML.encode
+            else None
+        )
 
     def encode(self, value: str) -> str:
+        if self._table is not None:
+            return value.translate(self._table)
         encoded: str = self.translator.encode(value)
         return encoded
 
@@ -264,7 +274,10 @@ class HTML:
             start = self.translator.starttag(holder, "span", "")
         else:
             start = f"<span{self.classes(span.classes)}>"
-        return f"{start}{self.inline(span.content)}</span>"
+        content = span.content
+        if len(content) == 1 and type(content[0]) is str:  # most spans: one text
+            return f"{start}{self.encode(content[0])}</span>"
+        return f"{start}{self.inline(content)}</span>"
 
     def link(self, link: Link) -> str:
         """``<a ...>`` and the link's text; the start tag is made once per target."""
