@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -42,6 +43,14 @@ def schema_name(name: str) -> str:
 
 def export(env: BuildEnvironment) -> dict[str, Any]:
     """The claims export as plain data."""
+    data = exported(env)
+    data["claims"] = list(data["claims"])
+    return data
+
+
+def exported(env: BuildEnvironment) -> dict[str, Any]:
+    """The claims export, its claims an iterator that makes each one when it is read
+    (so that the export of thousands of claims is never whole in memory)."""
     domain = env.domains["calcidocs"]
     assert isinstance(domain, CalcidocsDomain)
     sources = library(env)
@@ -75,7 +84,7 @@ def export(env: BuildEnvironment) -> dict[str, Any]:
     return {
         "schema": SCHEMA,
         "sources": source_data,
-        "claims": [
+        "claims": (
             {
                 "id": claim["id"],
                 "text": claim["text"],
@@ -91,7 +100,7 @@ def export(env: BuildEnvironment) -> dict[str, Any]:
                 "review": review_record(env, claim),
             }
             for claim in claims
-        ],
+        ),
     }
 
 
@@ -100,24 +109,28 @@ def write(app: Sphinx, exception: BaseException | None) -> None:
     name = app.config.calcidocs_claims_json
     if exception is not None or not name or app.builder.format != "html" or is_epub(app.builder):
         return
-    Path(app.outdir, name).write_text(dumps(export(app.env)), encoding="utf-8")
+    with Path(app.outdir, name).open("w", encoding="utf-8") as file:
+        file.writelines(pieces(exported(app.env)))
     shutil.copyfile(SCHEMA_FILE, Path(app.outdir, name).with_name(schema_name(name)))
 
 
-def dumps(data: dict[str, Any]) -> str:
-    """JSON with sorted keys and one claim per line: small diffs, and fast to write
-    (an indented dump goes through Python's slow encoder, seconds for 4000 claims)."""
+def pieces(data: dict[str, Any]) -> Iterator[str]:
+    """The export's text, a claim at a time: JSON with sorted keys and one claim per
+    line: small diffs, and fast to write (an indented dump goes through Python's slow
+    encoder, seconds for 4000 claims)."""
 
     def one(value: Any) -> str:
         return json.dumps(value, ensure_ascii=False, sort_keys=True)
 
+    yield '{\n  "claims": ['
+    separator = "\n"
+    for claim in data["claims"]:
+        yield f"{separator}    {one(claim)}"
+        separator = ",\n"
+    yield "]" if separator == "\n" else "\n  ]"
+    yield f',\n  "schema": {one(data["schema"])},\n'
     sources = ",\n".join(
         f"    {one(key)}: {one(value)}" for key, value in sorted(data["sources"].items())
     )
-    claims = ",\n".join(f"    {one(claim)}" for claim in data["claims"])
-    fields = [
-        f'  "claims": [\n{claims}\n  ]' if claims else '  "claims": []',
-        f'  "schema": {one(data["schema"])}',
-        f'  "sources": {{\n{sources}\n  }}' if sources else '  "sources": {}',
-    ]
-    return "{\n" + ",\n".join(fields) + "\n}\n"
+    yield f'  "sources": {{\n{sources}\n  }}' if sources else '  "sources": {}'
+    yield "\n}\n"
