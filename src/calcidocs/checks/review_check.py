@@ -64,7 +64,7 @@ _PARSED: dict[str, Lock] = {}
 #: Where a build keeps the lock it parsed last, next to the saved environment.
 PARSED_LOCK = "calcidocs-lock.pickle"
 #: The version of that file's format (and of the parsing): another counts as absent.
-PARSED_LOCK_VERSION = 1
+PARSED_LOCK_VERSION = 2
 
 
 def _parsed_lock(raw: bytes, text: str, keep: Path | None) -> Lock:
@@ -169,18 +169,22 @@ class SourceChange:
     note: str  # what happened to the quotes
 
 
-@dataclass
+@dataclass(slots=True)
 class ClaimReview:
     """A claim as the reviewer would sign it now, and its record in the lock."""
 
     claim: Claim
     entry: LockEntry | None
-    fields: dict[str, Any]
-    fingerprint: str
+    fingerprint: str  # of the claim's fields
     sources: dict[str, str]  # key -> sha256 now
     anchors: list[Anchor]
     changed: list[str] = field(default_factory=list)
     source_changes: list[SourceChange] = field(default_factory=list)
+
+    @property
+    def fields(self) -> dict[str, Any]:
+        """What a reviewer reads of the claim (made anew on each use: few are read)."""
+        return reviewed_fields(self.claim)
 
     @property
     def hand_edited(self) -> bool:
@@ -223,7 +227,7 @@ def assess(env: BuildEnvironment, claim: Claim, entry: LockEntry | None) -> Clai
                 anchor_of(citation["number"], source.key, source.text, *quoted_span(citation))
             )
     fields = reviewed_fields(claim)
-    review = ClaimReview(claim, entry, fields, fingerprint(fields), current, anchors)
+    review = ClaimReview(claim, entry, fingerprint(fields), current, anchors)
     if entry is None:
         return review
     if entry.fingerprint != review.fingerprint:
