@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import pickle
 import subprocess
 import sys
 from collections.abc import Callable
@@ -138,6 +139,27 @@ def test_the_lock_reads_back_as_written() -> None:
     assert not lock.problems
     assert format_lock(lock.entries) == text
     assert all(entry.consistent for entry in lock.entries.values())
+
+
+def test_a_parsed_lock_keeps_each_record_as_read_and_tells_a_hand_edit() -> None:
+    text = (Path(__file__).parent / "roots" / "test-review" / "claims.lock").read_text("utf-8")
+    lines = text.splitlines()
+    record = json.loads(lines[0])
+    edited = {**record, "reviewed": {**record["reviewed"], "statement": "Edited by hand."}}
+    lines[0] = json.dumps(edited, sort_keys=True, ensure_ascii=False)
+    # the parsed lock is kept pickled between builds
+    lock = pickle.loads(pickle.dumps(parse_lock("\n".join(lines) + "\n")))
+    assert not lock.problems
+    for line in lines:
+        data = json.loads(line)
+        entry = lock.entries[data["id"]]
+        assert entry.to_json() == data
+        assert entry.reviewed == data["reviewed"]
+        assert [a.to_json() for a in entry.anchors] == data["anchors"]
+        assert entry.consistent == (data["id"] != record["id"])
+        for anchor in data["anchors"]:
+            assert entry.anchor(anchor["number"]) == Anchor(**anchor)
+    assert entry.anchor(99) is None
 
 
 def test_each_bad_lock_line_is_one_problem_at_its_line() -> None:

@@ -57,14 +57,21 @@ def reviewed_fields(claim: Claim) -> dict[str, Any]:
 
 def fingerprint(fields: dict[str, Any]) -> str:
     """The sha256 of ``fields`` in a canonical JSON form."""
-    canonical = json.dumps(fields, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+    return _sha256(_canonical(fields))
+
+
+def _canonical(fields: dict[str, Any]) -> str:
+    return json.dumps(fields, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
+def _sha256(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 # -- anchors ----------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Anchor:
     """Where a quote stands in its source: character positions and what is around it."""
 
@@ -161,24 +168,60 @@ def anchor_change(old: Anchor | None, new: Anchor | None) -> str:
 # -- the lock ---------------------------------------------------------------
 
 
-@dataclass
 class LockEntry:
-    """One review record: a line of the lock."""
+    """One review record: a line of the lock.
 
-    id: str
-    fingerprint: str
-    reviewed: dict[str, Any]
-    sources: dict[str, str]
-    anchors: list[Anchor]
-    by: str
-    on: str
-    line: int = 0  # where it stands in the lock (0: not written yet)
-    #: whether the fingerprint is that of the recorded fields (no hand edit); taken
-    #: once, and kept with the parsed lock
-    consistent: bool = field(init=False, compare=False)
+    Its ``reviewed`` fields and its ``anchors`` are read only for a claim that
+    changed and when a review is accepted: they are kept as JSON text (the fields
+    in the canonical form :func:`fingerprint` hashes) and decoded on each use, so
+    that a lock of thousands of records holds a few strings a record, not dozens
+    of objects.
+    """
 
-    def __post_init__(self) -> None:
-        self.consistent = fingerprint(self.reviewed) == self.fingerprint
+    __slots__ = (
+        "_anchors",
+        "_reviewed",
+        "by",
+        "consistent",
+        "fingerprint",
+        "id",
+        "line",
+        "on",
+        "sources",
+    )
+
+    def __init__(
+        self,
+        id: str,
+        fingerprint: str,
+        reviewed: dict[str, Any],
+        sources: dict[str, str],
+        anchors: list[Anchor],
+        by: str,
+        on: str,
+        line: int = 0,  # where it stands in the lock (0: not written yet)
+    ) -> None:
+        self.id = id
+        self.fingerprint = fingerprint
+        self._reviewed = _canonical(reviewed)
+        self.sources = sources
+        # ASCII: one byte a character, whatever the quoted text
+        self._anchors = json.dumps([a.to_json() for a in anchors], separators=(",", ":"))
+        self.by = by
+        self.on = on
+        self.line = line
+        #: whether the fingerprint is that of the recorded fields (no hand edit);
+        #: taken once, and kept with the parsed lock
+        self.consistent = _sha256(self._reviewed) == fingerprint
+
+    @property
+    def reviewed(self) -> dict[str, Any]:
+        value: dict[str, Any] = json.loads(self._reviewed)
+        return value
+
+    @property
+    def anchors(self) -> list[Anchor]:
+        return [Anchor(**value) for value in json.loads(self._anchors)]
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -295,6 +338,7 @@ def parse_record(data: Any, line: int) -> LockEntry:
 def parse_lock(text: str) -> Lock:
     """The records of a lock's text; each bad line is one problem at its line."""
     lock = Lock()
+    shared: dict[str, str] = {}
     for number, raw in enumerate(text.split("\n"), start=1):
         if not raw.strip():
             continue
@@ -326,7 +370,19 @@ def parse_lock(text: str) -> Lock:
             )
             continue
         lock.entries[entry.id] = entry
+        _share(entry, shared)
     return lock
+
+
+def _share(entry: LockEntry, shared: dict[str, str]) -> None:
+    """Make ``entry`` hold the one copy in ``shared`` of its reviewer, date, source keys
+    and hashes, which many records repeat."""
+    entry.by = shared.setdefault(entry.by, entry.by)
+    entry.on = shared.setdefault(entry.on, entry.on)
+    entry.sources = {
+        shared.setdefault(key, key): shared.setdefault(sha, sha)
+        for key, sha in entry.sources.items()
+    }
 
 
 def format_lock(entries: dict[str, LockEntry]) -> str:

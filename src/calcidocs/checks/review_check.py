@@ -12,7 +12,6 @@ lock's line. Each content page says when its claims were last reviewed, and
 from __future__ import annotations
 
 import contextlib
-import functools
 import hashlib
 import os
 import pickle
@@ -65,7 +64,7 @@ _PARSED: dict[str, Lock] = {}
 #: Where a build keeps the lock it parsed last, next to the saved environment.
 PARSED_LOCK = "calcidocs-lock.pickle"
 #: The version of that file's format (and of the parsing): another counts as absent.
-PARSED_LOCK_VERSION = 2
+PARSED_LOCK_VERSION = 3
 
 
 def _parsed_lock(raw: bytes, text: str, keep: Path | None) -> Lock:
@@ -170,7 +169,7 @@ class SourceChange:
     note: str  # what happened to the quotes
 
 
-@dataclass
+@dataclass(slots=True)
 class ClaimReview:
     """A claim as the reviewer would sign it now, and its record in the lock."""
 
@@ -182,14 +181,16 @@ class ClaimReview:
     changed: list[str] = field(default_factory=list)
     source_changes: list[SourceChange] = field(default_factory=list)
 
-    @functools.cached_property
+    @property
     def fields(self) -> dict[str, Any]:
-        """What a reviewer reads of the claim now (its fingerprint is :attr:`fingerprint`)."""
+        """What a reviewer reads of the claim now (its fingerprint is :attr:`fingerprint`;
+        made anew on each use: few are read)."""
         return reviewed_fields(self.claim)
 
-    @functools.cached_property
+    @property
     def anchors(self) -> list[Anchor]:
-        """Where each verified quote stands in its source now."""
+        """Where each verified quote stands in its source now (found on each use: only
+        a record whose sources changed, and an accepted review, need them)."""
         found = []
         for citation in self.claim["citations"]:
             source, _ = self.library.lookup(citation["source"])

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -49,9 +50,18 @@ class Encoded(str):
 ENTRY_VERSION = 1
 
 
-def export(env: BuildEnvironment, kept: PageLines | None = None) -> dict[str, Any]:
-    """The claims export as plain data. With ``kept``, each claim is its JSON text
-    (:class:`Encoded`), taken from there when nothing it shows has changed."""
+def export(env: BuildEnvironment) -> dict[str, Any]:
+    """The claims export as plain data."""
+    data = exported(env)
+    data["claims"] = list(data["claims"])
+    return data
+
+
+def exported(env: BuildEnvironment, kept: PageLines | None = None) -> dict[str, Any]:
+    """The claims export, its claims an iterator that makes each one when it is read
+    (so that the export of thousands of claims is never whole in memory). With
+    ``kept``, each claim is its JSON text (:class:`Encoded`), taken from there when
+    nothing it shows has changed."""
     domain = env.domains["calcidocs"]
     assert isinstance(domain, CalcidocsDomain)
     sources = library(env)
@@ -113,18 +123,20 @@ def export(env: BuildEnvironment, kept: PageLines | None = None) -> dict[str, An
     return {
         "schema": SCHEMA,
         "sources": source_data,
-        "claims": [entry(claim) if kept is None else encoded(claim) for claim in claims],
+        "claims": (entry(claim) if kept is None else encoded(claim) for claim in claims),
     }
 
 
 def write(app: Sphinx, exception: BaseException | None) -> None:
-    """``build-finished``: write the export into the HTML output directory."""
+    """``build-finished``: write the export into the HTML output directory, a claim at a
+    time, each claim's entry kept for the next build (see :mod:`.line_memo`)."""
     name = app.config.calcidocs_claims_json
     if exception is not None or not name or app.builder.format != "html" or is_epub(app.builder):
         return
     memo = LineMemo(memo_path(app.builder, "claims"))
     kept = memo.page((SCHEMA,), name)
-    Path(app.outdir, name).write_text(dumps(export(app.env, kept)), encoding="utf-8")
+    with Path(app.outdir, name).open("w", encoding="utf-8") as file:
+        file.writelines(pieces(exported(app.env, kept)))
     memo.save({name})
     shutil.copyfile(SCHEMA_FILE, Path(app.outdir, name).with_name(schema_name(name)))
 
@@ -133,20 +145,23 @@ def _one(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, sort_keys=True)
 
 
-def dumps(data: dict[str, Any]) -> str:
-    """JSON with sorted keys and one claim per line: small diffs, and fast to write
-    (an indented dump goes through Python's slow encoder, seconds for 4000 claims)."""
+def pieces(data: dict[str, Any]) -> Iterator[str]:
+    """The export's text, a claim at a time: JSON with sorted keys and one claim per
+    line: small diffs, and fast to write (an indented dump goes through Python's slow
+    encoder, seconds for 4000 claims)."""
 
     def one(value: Any) -> str:
         return value if isinstance(value, Encoded) else _one(value)
 
+    yield '{\n  "claims": ['
+    separator = "\n"
+    for claim in data["claims"]:
+        yield f"{separator}    {one(claim)}"
+        separator = ",\n"
+    yield "]" if separator == "\n" else "\n  ]"
+    yield f',\n  "schema": {one(data["schema"])},\n'
     sources = ",\n".join(
         f"    {one(key)}: {one(value)}" for key, value in sorted(data["sources"].items())
     )
-    claims = ",\n".join(f"    {one(claim)}" for claim in data["claims"])
-    fields = [
-        f'  "claims": [\n{claims}\n  ]' if claims else '  "claims": []',
-        f'  "schema": {one(data["schema"])}',
-        f'  "sources": {{\n{sources}\n  }}' if sources else '  "sources": {}',
-    ]
-    return "{\n" + ",\n".join(fields) + "\n}\n"
+    yield f'  "sources": {{\n{sources}\n  }}' if sources else '  "sources": {}'
+    yield "\n}\n"
