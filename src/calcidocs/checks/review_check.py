@@ -16,7 +16,6 @@ import hashlib
 import os
 import pickle
 import stat
-import tempfile
 import weakref
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -32,6 +31,7 @@ from ..model import ID_RE, AggregateOptions, Claim, quoted_span
 from ..problems import Check, FileProblem, Problem
 from ..sources.library import SourceLibrary, library
 from ..views.aggregates import aggregate, renderer
+from ..writers.line_memo import replace_pickled
 from .claim_prints import claim_prints
 from .review import (
     Anchor,
@@ -83,26 +83,11 @@ def _parsed_lock(raw: bytes, text: str, keep: Path | None) -> Lock:
     if lock is None:
         lock = parse_lock(text)
         if keep is not None:
-            _keep(keep, (PARSED_LOCK_VERSION, digest, lock))
+            replace_pickled(keep, (PARSED_LOCK_VERSION, digest, lock))
     if len(_PARSED) >= 4:
         _PARSED.clear()
     _PARSED[digest] = lock
     return lock
-
-
-def _keep(path: Path, data: object) -> None:
-    """Replace ``path`` at once with ``data`` pickled (a failure only loses the cache)."""
-    with contextlib.suppress(OSError):
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(prefix=path.name, suffix=".tmp", dir=path.parent)
-        try:
-            with os.fdopen(handle, "wb") as file:
-                pickle.dump(data, file, pickle.HIGHEST_PROTOCOL)
-            os.replace(temporary, path)
-        except BaseException:
-            with contextlib.suppress(OSError):
-                os.unlink(temporary)
-            raise
 
 
 def read_lock_file(srcdir: Path, name: str, keep: Path | None = None) -> LockFile:

@@ -105,11 +105,12 @@ class LineMemo:
         for docname, old in self.kept().items():
             if docname in docnames and docname not in lines:
                 lines[docname] = old
-        _replace(self.path, (MEMO_VERSION, lines))
+        replace_pickled(self.path, (MEMO_VERSION, lines))
 
 
-def _replace(path: Path, data: object) -> None:
-    """Replace ``path`` at once with ``data`` pickled (a failure only loses the lines)."""
+def replace_pickled(path: Path, data: object) -> None:
+    """Replace ``path`` at once with ``data`` pickled: a build stopped meanwhile leaves
+    the old file whole, and a failure to write only loses what was kept."""
     with contextlib.suppress(OSError):
         path.parent.mkdir(parents=True, exist_ok=True)
         handle, temporary = tempfile.mkstemp(prefix=path.name, suffix=".tmp", dir=path.parent)
