@@ -164,9 +164,22 @@ def test_roles_resolve_to_their_targets(tmp_path: Path) -> None:
 def test_claim_index_page_lists_claims_by_subtype(tmp_path: Path) -> None:
     result = _basic(tmp_path)
     page = BeautifulSoup(result.html("calcidocs-claims"), "html.parser")
-    text = page.get_text(" ", strip=True)
-    assert "Red form" in text
-    assert "The red form follows damage to the surface." in text
+    assert page.title is not None and page.title.get_text().startswith("Claim index")
+    # a heading per group, and a link at the top to each
+    groups = {section["id"]: section for section in page.select("section[id^=cap-]")}
+    assert [a["href"] for a in page.select('a[href^="#cap-"]')] == [f"#{g}" for g in groups]
+    red = groups["cap-Red-form"]
+    assert red.h2 is not None and red.h2.get_text() == "Red form"
+    # each claim: its statement, linking to it, its status and its id
+    entry = next(li for li in red.find_all("li") if "red-damage" in li.get_text())
+    link = entry.find("a")
+    assert link["href"] == "subtypes/red.html#claim-red-damage"
+    assert link.get_text() == "The red form follows damage to the surface."
+    assert entry.get_text(" ", strip=True).endswith("(verified) red-damage")
+    # text is text, never markup
+    markup = next(li for li in red.find_all("li") if "red-markup" in li.get_text())
+    assert markup.find("script") is None
+    assert '<script>alert("claim")</script>' in markup.get_text()
 
 
 def test_text_builder_renders_claims_and_source_text(tmp_path: Path) -> None:

@@ -42,7 +42,7 @@ from .views.report import (
 )
 from .views.source_page import SourceTextDirective
 from .views.tables import ComparisonTableDirective
-from .writers import claims_json, light
+from .writers import claim_index, claims_json, light, spliced
 
 __version__ = "0.1.0"
 
@@ -173,6 +173,8 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("env-updated", freshness.pages_to_rewrite)
     app.connect("warn-missing-reference", _quiet_missing_reference)
     app.connect("builder-inited", _copy_static)
+    app.connect("builder-inited", spliced.install)
+    app.connect("html-page-context", claim_index.write_from_groups)
     app.connect("build-finished", claims_json.write)
     # after every other handler: the pages are written only when the build is done
     app.connect("build-finished", freshness.record_written, priority=900)

@@ -1,6 +1,6 @@
 """HTML that assistive technology and the HTML standard accept.
 
-Three fixes to markup that Sphinx or the theme writes, whatever the page says:
+Four fixes to markup that Sphinx or the theme writes, whatever the page says:
 
 - A table that scrolls sideways in its wrapper (furo wraps every table in a
   ``div.table-wrapper`` so that a wide table scrolls instead of the page) can be
@@ -11,10 +11,11 @@ Three fixes to markup that Sphinx or the theme writes, whatever the page says:
   in pages) get the ``aria-level`` that a heading role requires.
 - A code block that is wider than the page scrolls sideways in its ``pre``:
   the ``pre`` is in the tab order, so that a keyboard can scroll it too.
-- A domain index (the claim index) anchors each group as ``cap-NAME``: a group
-  name with spaces made an invalid id. The template writes the name into the
-  id and the link as it shows it, so the written page is mended: spaces in
-  those anchors become hyphens.
+- A domain index anchors each group as ``cap-NAME``: a group name with spaces
+  made an invalid id. The template writes the name into the id and the link as
+  it shows it, so the written page is mended: spaces in those anchors become
+  hyphens. (The claim index is written with valid anchors:
+  :mod:`calcidocs.writers.claim_index`.)
 """
 
 from __future__ import annotations
@@ -30,6 +31,8 @@ from sphinx.application import Sphinx
 from sphinx.builders.html import StandaloneHTMLBuilder
 from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.writers.html5 import HTML5Translator
+
+from . import claim_index
 
 #: The class furo gives the box around every table.
 WRAPPER = "table-wrapper"
@@ -162,6 +165,8 @@ def mend_domain_indices(app: Sphinx, exception: Exception | None) -> None:
     if exception is not None or not isinstance(builder, StandaloneHTMLBuilder):
         return
     for name, *_ in builder.domain_indices:
+        if name in claim_index.PAGES:  # written with valid anchors
+            continue
         path = Path(builder.get_outfilename(name))
         # Pages only: the pickle and JSON builders write the context, not HTML.
         if path.suffix not in {".html", ".xhtml"} or not path.is_file():

@@ -12,9 +12,6 @@
   each file it cannot type. ``sphinx-build -b epub SRC OUT`` keeps Sphinx's
   doctrees in ``OUT/.doctrees``: they are left out of the book (Sphinx would
   warn about each), and so is ``claims.json``, which is written only for sites.
-
-Every HTML builder writes the claim index, with an entry per claim: its
-template finds each page's address once (:func:`_index_addresses`).
 """
 
 from __future__ import annotations
@@ -32,28 +29,6 @@ from sphinx.builders import Builder
 SINGLEHTML_MISSING = frozenset({"genindex", "search"})
 #: The theme's sidebar templates that lead to a page singlehtml does not write.
 SINGLEHTML_SIDEBARS_LEFT_OUT = frozenset({"searchbox.html", "sidebar/search.html"})
-
-
-def _index_addresses(
-    app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
-) -> None:
-    """``html-page-context``: a domain index (the claim index lists every claim) finds
-    each page's address once, not once per entry."""
-    pathto = context.get("pathto")
-    if templatename != "domainindex.html" or not callable(pathto):
-        return
-    found: dict[tuple[Any, ...], str] = {}
-
-    # a plain function, which the serialising builders leave out of what they save
-    def cached(*args: Any, **kwargs: Any) -> str:
-        if kwargs:
-            return str(pathto(*args, **kwargs))
-        address = found.get(args)
-        if address is None:
-            address = found[args] = pathto(*args)
-        return address
-
-    context["pathto"] = cached
 
 
 def is_epub(builder: Builder) -> bool:
@@ -122,7 +97,6 @@ def _epub_leaves_out_doctrees(app: Sphinx, builder: Builder) -> None:
 def setup(app: Sphinx) -> dict[str, Any]:
     # after the theme's own handler, which renders the navigation (furo)
     app.connect("html-page-context", _singlehtml_page, priority=900)
-    app.connect("html-page-context", _index_addresses)
     app.connect("doctree-resolved", _singlehtml_links)
     app.connect("write-started", _epub_leaves_out_doctrees)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -32,6 +32,7 @@ from ..model import Claim
 from .line_memo import LineMemo, context, memo_path
 from .pieces import HTML, Block, Items, Line, Para, Piece, blocks_to_nodes, links, to_nodes
 from .render import citation_marks, claim_line, claim_link, claim_links, meta_line
+from .spliced import hold_or_join
 
 
 class light_block(nodes.General, nodes.Element):
@@ -189,8 +190,8 @@ def resolver(builder: Builder, fromdocname: str) -> Callable[[str, str], tuple[s
 
 
 def visit_html(self: Any, node: light_block) -> None:
-    writer = html_writer(self, node["docname"])
-    self.body.append(writer.blocks(blocks_of(self.builder.env, node)))
+    parts = html_writer(self, node["docname"]).block_parts(blocks_of(self.builder.env, node))
+    self.body.append(hold_or_join(self.builder, parts))
     raise nodes.SkipNode
 
 

@@ -301,7 +301,11 @@ class HTML:
         return f'<a class="reference internal" href="{self.attval(address)}"{titled}>', title
 
     def blocks(self, blocks: Sequence[Block]) -> str:
-        out: list[str] = []
+        return "".join(self.block_parts(blocks))
+
+    def block_parts(self, blocks: Sequence[Block], out: list[str] | None = None) -> list[str]:
+        """The HTML of ``blocks``, in parts (a list's lines are parts of their own)."""
+        out = [] if out is None else out
         compact = bool(getattr(self.translator, "compact_simple", False))
         for block in blocks:
             if isinstance(block, Para):
@@ -313,10 +317,11 @@ class HTML:
                     simple = () if compact else ("simple",)
                     tag, classes = "ul", (*block.classes, *simple)
                 out.append(f"<{tag}{self.classes(classes)}>\n")
-                out.extend(f"<li><p>{self.line(item)}</p></li>\n" for item in block.items)
+                for item in block.items:  # the line itself as a part: a kept line, not a copy
+                    out += ("<li><p>", self.line(item), "</p></li>\n")
                 out.append(f"</{tag}>\n")
             else:
                 out.append(f"<div{self.classes((*block.classes, 'docutils', 'container'))}>\n")
-                out.append(self.blocks(block.blocks))
+                self.block_parts(block.blocks, out)
                 out.append("</div>\n")
-        return "".join(out)
+        return out
