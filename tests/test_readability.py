@@ -19,6 +19,44 @@ def test_syllables_come_from_the_packaged_dictionary() -> None:
     assert syllables("hyperparathyroidism") > syllables("calcium") > syllables("skin")
 
 
+WORDS = ("cat", "calcinosis", "hyperparathyroidism", "subcutaneous", "inflammation")
+
+
+def test_the_parsed_dictionary_is_kept_for_the_next_build(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A build keeps the parsed dictionary next to its saved environment; the next
+    build in a new process reads it there instead of parsing it, and counts the same."""
+    import pyphen
+
+    from calcidocs.checks import readability
+
+    def new_process() -> None:  # what a new process starts with
+        readability._dictionary.cache_clear()
+        readability._count.cache_clear()
+        monkeypatch.setattr(pyphen, "hdcache", {})
+
+    kept = tmp_path / readability.DICTIONARY_FILE
+    new_process()
+    parsed = [syllables(word, {}, str(kept)) for word in WORDS]
+    assert kept.is_file()
+    assert parsed == [syllables(word) for word in WORDS]
+
+    new_process()
+    with monkeypatch.context() as patch:
+        patch.setattr(pyphen.HyphDict, "__init__", lambda *a: pytest.fail("parsed again"))
+        assert [syllables(word, {}, str(kept)) for word in WORDS] == parsed
+
+    kept.write_bytes(b"not a pickle")  # unreadable: parsed anew, and kept again
+    new_process()
+    assert [syllables(word, {}, str(kept)) for word in WORDS] == parsed
+    new_process()
+    with monkeypatch.context() as patch:
+        patch.setattr(pyphen.HyphDict, "__init__", lambda *a: pytest.fail("parsed again"))
+        assert [syllables(word, {}, str(kept)) for word in WORDS] == parsed
+    new_process()
+
+
 def test_the_grade_follows_the_formula() -> None:
     found = counts("The cat sat on the mat. It was warm.")
     assert (found.words, found.sentences) == (9, 2)

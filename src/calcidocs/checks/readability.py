@@ -8,10 +8,14 @@ textstat counted them before it moved to a dictionary downloaded at run time.
 
 from __future__ import annotations
 
+import contextlib
 import importlib.metadata
+import os
+import pickle
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from docutils import nodes
@@ -20,9 +24,13 @@ from sphinx.environment import BuildEnvironment
 
 from ..domain import CalcidocsDomain
 from ..model import ReadabilityCounts
+from ..writers.line_memo import replace_pickled
 
 if TYPE_CHECKING:
     import pyphen
+
+#: The file, next to the saved environment, that keeps the parsed dictionary.
+DICTIONARY_FILE = "calcidocs-hyphenation.pickle"
 
 _WORD = re.compile(r"[A-Za-z]+(?:['\u2019-][A-Za-z]+)*|\d+(?:[.,]\d+)*")
 _SENTENCE_END = re.compile(r"[.!?]+(?=\s|$)")
@@ -32,28 +40,52 @@ _SENTENCE_END = re.compile(r"[.!?]+(?=\s|$)")
 _PYPHEN = importlib.metadata.version("pyphen")
 
 
-@lru_cache(maxsize=1)
-def _dictionary() -> pyphen.Pyphen:
-    import pyphen  # loading its dictionary takes a tenth of a second: only when needed
+#: The version of the parsed dictionary kept next to the saved environment.
+_KEPT_VERSION = 1
 
+
+@lru_cache(maxsize=1)
+def _dictionary(kept: str = "") -> pyphen.Pyphen:
+    """pyphen's ``en_US`` dictionary. Parsing it takes a tenth of a second, so it is
+    loaded only when a word is new, and, with ``kept`` (a file next to the saved
+    environment), its parsed patterns are kept there for the next build."""
+    import pyphen
+
+    path = pyphen.LANGUAGES["en_US"]
+    if kept and path not in pyphen.hdcache:
+        with contextlib.suppress(Exception):  # unreadable or of another version: parsed anew
+            stat = os.stat(path)
+            made_from = (_KEPT_VERSION, _PYPHEN, str(path), stat.st_size, stat.st_mtime_ns)
+            with open(kept, "rb") as file:
+                found = pickle.load(file)
+            if found[0] == made_from:
+                parsed = pyphen.HyphDict.__new__(pyphen.HyphDict)
+                parsed.patterns, parsed.maxlen, parsed.cache = found[1], found[2], {}
+                pyphen.hdcache[path] = parsed
+        if path not in pyphen.hdcache:
+            parsed = pyphen.HyphDict(path)
+            pyphen.hdcache[path] = parsed
+            stat = os.stat(path)
+            made_from = (_KEPT_VERSION, _PYPHEN, str(path), stat.st_size, stat.st_mtime_ns)
+            replace_pickled(Path(kept), (made_from, parsed.patterns, parsed.maxlen))
     return pyphen.Pyphen(lang="en_US")
 
 
 @lru_cache(maxsize=20_000)
-def _count(word: str) -> int:
+def _count(word: str, kept: str = "") -> int:
     if word[0].isdigit():
         return max(1, len(word.replace(".", "").replace(",", "")) // 2)
-    return max(1, len(_dictionary().positions(word.lower())) + 1)
+    return max(1, len(_dictionary(kept).positions(word.lower())) + 1)
 
 
-def syllables(word: str, known: dict[str, int] | None = None) -> int:
+def syllables(word: str, known: dict[str, int] | None = None, kept: str = "") -> int:
     """The syllables of ``word`` (at least one), taken from ``known`` when there,
-    and kept there when counted."""
+    and kept there when counted (``kept``: see :func:`_dictionary`)."""
     if known is None:
-        return _count(word)
+        return _count(word, kept)
     found = known.get(word)
     if found is None:
-        found = known[word] = _count(word)
+        found = known[word] = _count(word, kept)
     return found
 
 
@@ -81,7 +113,7 @@ class Counts:
         return 0.39 * self.words / sentences + 11.8 * self.syllables / self.words - 15.59
 
 
-def counts(text: str, known: dict[str, int] | None = None) -> Counts:
+def counts(text: str, known: dict[str, int] | None = None, kept: str = "") -> Counts:
     """The counts of ``text``; a text that does not end a sentence still counts as one.
     ``known`` holds syllable counts (see :func:`syllables`)."""
     found = _WORD.findall(text)
@@ -90,7 +122,7 @@ def counts(text: str, known: dict[str, int] | None = None) -> Counts:
     ends = len(_SENTENCE_END.findall(text.strip()))
     if not _SENTENCE_END.search(text.strip()[-1:] + " "):
         ends += 1
-    return Counts(len(found), max(ends, 1), sum(syllables(w, known) for w in found))
+    return Counts(len(found), max(ends, 1), sum(syllables(w, known, kept) for w in found))
 
 
 def grade(text: str) -> float:
@@ -115,13 +147,15 @@ def _prose(node: nodes.Node) -> str:
     return ""
 
 
-def page_counts(doctree: nodes.document, known: dict[str, int] | None = None) -> Counts:
+def page_counts(
+    doctree: nodes.document, known: dict[str, int] | None = None, kept: str = ""
+) -> Counts:
     """The counts of the prose of a page: every paragraph, marks and meta lines left out."""
     total = Counts()
     for paragraph in doctree.findall(nodes.paragraph):
         if any(cls in paragraph.get("classes", []) for cls in NOT_PROSE):
             continue
-        total += counts(" ".join(_prose(paragraph).split()), known)
+        total += counts(" ".join(_prose(paragraph).split()), known, kept)
     return total
 
 
@@ -134,7 +168,8 @@ def collect(app: Sphinx, doctree: nodes.document) -> None:
         return
     domain = env.domains["calcidocs"]
     assert isinstance(domain, CalcidocsDomain)
-    found = page_counts(doctree, domain.known_syllables(f"pyphen {_PYPHEN}"))
+    known = domain.known_syllables(f"pyphen {_PYPHEN}")
+    found = page_counts(doctree, known, str(Path(env.doctreedir) / DICTIONARY_FILE))
     domain.set_readability(
         env.docname, ReadabilityCounts(found.words, found.sentences, found.syllables)
     )
