@@ -1,0 +1,42 @@
+"""What a build leaves to the process that ran it.
+
+The loaded environment and the records read are kept out of the cycle
+collector's passes while the build runs. Once it is over, a process that builds
+again (the tests, a language server) gets every object back for the collector;
+a process that ends freezes what is left before the interpreter's last
+collections, which would only walk it to free it as the process ends.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from conftest import copy_root
+
+SCRIPT = """
+import atexit, gc, sys
+# atexit runs its functions last registered first: this one runs after calcidocs'
+atexit.register(lambda: print("frozen at exit:", gc.get_freeze_count() > 0))
+from sphinx.cmd.build import build_main
+status = build_main(["-q", "-W", "-b", "html", sys.argv[1], sys.argv[2]])
+print("status:", status)
+print("frozen after the build:", gc.get_freeze_count())
+"""
+
+
+def test_a_build_hands_its_objects_back_and_the_exit_skips_them(tmp_path: Path) -> None:
+    srcdir = copy_root("basic", tmp_path)
+    result = subprocess.run(
+        [sys.executable, "-c", SCRIPT, str(srcdir), str(tmp_path / "out")],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == [
+        "status: 0",
+        "frozen after the build: 0",
+        "frozen at exit: True",
+    ]
