@@ -20,7 +20,7 @@ from sphinx.environment import BuildEnvironment
 
 from ..checks.review import selectors
 from ..checks.review_check import review_record, state
-from ..domain import CalcidocsDomain, claim_sort_key
+from ..domain import CalcidocsDomain
 from ..model import Citation, Claim, quoted_span
 from ..sources.library import library
 from .builders import is_epub
@@ -42,10 +42,6 @@ def schema_name(name: str) -> str:
     return f"{Path(name).stem}.schema.json"
 
 
-class Encoded(str):
-    """A claim already written as JSON."""
-
-
 #: The version of the claims' kept JSON: raise it whenever a claim's entry changes.
 ENTRY_VERSION = 1
 
@@ -60,13 +56,13 @@ def export(env: BuildEnvironment) -> dict[str, Any]:
 def exported(env: BuildEnvironment, kept: PageLines | None = None) -> dict[str, Any]:
     """The claims export, its claims an iterator that makes each one when it is read
     (so that the export of thousands of claims is never whole in memory). With
-    ``kept``, each claim is its JSON text (:class:`Encoded`), taken from there when
+    ``kept``, each claim is its JSON text, taken from there when
     nothing it shows has changed."""
     domain = env.domains["calcidocs"]
     assert isinstance(domain, CalcidocsDomain)
     sources = library(env)
     reviews = state(env)
-    claims = sorted(domain.claims(), key=claim_sort_key)
+    claims = domain.index.all_claims  # in the order of claim_sort_key
     keys = set(sources.by_key)
     keys.update(c["source"] for claim in claims for c in claim["citations"] if c["found"])
     source_data: dict[str, dict[str, str]] = {}
@@ -109,7 +105,7 @@ def exported(env: BuildEnvironment, kept: PageLines | None = None) -> dict[str, 
             "review": review_record(reviews, claim),
         }
 
-    def encoded(claim: Claim) -> Encoded:
+    def encoded(claim: Claim) -> str:
         assert kept is not None
         prints = domain.prints_of(claim)
         shown = [
@@ -118,7 +114,7 @@ def exported(env: BuildEnvironment, kept: PageLines | None = None) -> dict[str, 
             review_record(reviews, claim),
             [source_data.get(c["source"]) for c in claim["citations"]],
         ]
-        return Encoded(kept.get(repr(shown), lambda: _one(entry(claim))))
+        return kept.get(repr(shown), lambda: _one(entry(claim)))
 
     return {
         "schema": SCHEMA,
@@ -136,7 +132,7 @@ def write(app: Sphinx, exception: BaseException | None) -> None:
     memo = LineMemo(memo_path(app.builder, "claims"))
     kept = memo.page((SCHEMA,), name)
     with Path(app.outdir, name).open("w", encoding="utf-8") as file:
-        file.writelines(pieces(exported(app.env, kept)))
+        file.writelines(pieces(exported(app.env, kept), encoded=True))
     memo.save({name})
     shutil.copyfile(SCHEMA_FILE, Path(app.outdir, name).with_name(schema_name(name)))
 
@@ -145,23 +141,22 @@ def _one(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, sort_keys=True)
 
 
-def pieces(data: dict[str, Any]) -> Iterator[str]:
+def pieces(data: dict[str, Any], encoded: bool = False) -> Iterator[str]:
     """The export's text, a claim at a time: JSON with sorted keys and one claim per
     line: small diffs, and fast to write (an indented dump goes through Python's slow
-    encoder, seconds for 4000 claims)."""
-
-    def one(value: Any) -> str:
-        return value if isinstance(value, Encoded) else _one(value)
+    encoder, seconds for 4000 claims). With ``encoded``, each claim is its JSON text
+    already (see :func:`exported`)."""
 
     yield '{\n  "claims": ['
     separator = "\n"
     for claim in data["claims"]:
-        yield f"{separator}    {one(claim)}"
+        yield f"{separator}    "
+        yield claim if encoded else _one(claim)
         separator = ",\n"
     yield "]" if separator == "\n" else "\n  ]"
-    yield f',\n  "schema": {one(data["schema"])},\n'
+    yield f',\n  "schema": {_one(data["schema"])},\n'
     sources = ",\n".join(
-        f"    {one(key)}: {one(value)}" for key, value in sorted(data["sources"].items())
+        f"    {_one(key)}: {_one(value)}" for key, value in sorted(data["sources"].items())
     )
     yield f'  "sources": {{\n{sources}\n  }}' if sources else '  "sources": {}'
     yield "\n}\n"
