@@ -33,7 +33,6 @@ def test_the_parsed_dictionary_is_kept_for_the_next_build(
 
     def new_process() -> None:  # what a new process starts with
         readability._dictionary.cache_clear()
-        readability._count.cache_clear()
         monkeypatch.setattr(pyphen, "hdcache", {})
 
     kept = tmp_path / readability.DICTIONARY_FILE

@@ -71,21 +71,27 @@ def _dictionary(kept: str = "") -> pyphen.Pyphen:
     return pyphen.Pyphen(lang="en_US")
 
 
-@lru_cache(maxsize=20_000)
-def _count(word: str, kept: str = "") -> int:
+def _counted(word: str, kept: str = "") -> int:
     if word[0].isdigit():
         return max(1, len(word.replace(".", "").replace(",", "")) // 2)
-    return max(1, len(_dictionary(kept).positions(word.lower())) + 1)
+    dictionary = _dictionary(kept)
+    found = max(1, len(dictionary.positions(word.lower())) + 1)
+    dictionary.hd.cache.clear()  # pyphen's own memo of each word: the counts are kept instead
+    return found
+
+
+#: the counts of words counted without a table of known counts
+_count = lru_cache(maxsize=20_000)(_counted)
 
 
 def syllables(word: str, known: dict[str, int] | None = None, kept: str = "") -> int:
     """The syllables of ``word`` (at least one), taken from ``known`` when there,
     and kept there when counted (``kept``: see :func:`_dictionary`)."""
     if known is None:
-        return _count(word, kept)
+        return _count(word)
     found = known.get(word)
     if found is None:
-        found = known[word] = _count(word, kept)
+        found = known[word] = _counted(word, kept)
     return found
 
 
