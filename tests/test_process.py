@@ -40,3 +40,40 @@ def test_a_build_hands_its_objects_back_and_the_exit_skips_them(tmp_path: Path) 
         "frozen after the build: 0",
         "frozen at exit: True",
     ]
+
+
+RELOAD = """
+import gc, pickle, sys
+from sphinx.cmd.build import build_main
+
+seen = []
+original = pickle.load
+def load(file):
+    if str(getattr(file, "name", "")).endswith("environment.pickle"):
+        seen.append(gc.isenabled())
+    return original(file)
+pickle.load = load  # as Sphinx loads the saved environment
+
+args = ["-q", "-W", "-b", "html", sys.argv[1], sys.argv[2]]
+print("first:", build_main(args), seen)
+print("again:", build_main(args), seen)
+print("collector on after:", gc.isenabled())
+"""
+
+
+def test_the_saved_environment_loads_without_the_collector(tmp_path: Path) -> None:
+    """The next build loads the environment with the cycle collector off, and puts it
+    back on."""
+    srcdir = copy_root("basic", tmp_path)
+    result = subprocess.run(
+        [sys.executable, "-c", RELOAD, str(srcdir), str(tmp_path / "out")],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == [
+        "first: 0 []",  # nothing saved yet
+        "again: 0 [False]",
+        "collector on after: True",
+    ]

@@ -69,6 +69,29 @@ DIRECTIVES: dict[str, type[Directive]] = {
 }
 
 
+def _load_environment_without_collector(app: Sphinx) -> None:
+    """Load the saved environment without the cycle collector (in ``setup``, before
+    Sphinx loads it): it is millions of objects that all live on, and the collector's
+    passes over them while they were made took more than half of the time (1.5 s
+    against 0.6 s for 40,000 claims). Left as it is if Sphinx loads it otherwise."""
+    load = getattr(app, "_load_existing_env", None)
+    if not callable(load) or getattr(load, "_calcidocs", False):
+        return
+
+    @functools.wraps(load)
+    def loading(*args: Any, **kwargs: Any) -> Any:
+        enabled = gc.isenabled()
+        gc.disable()
+        try:
+            return load(*args, **kwargs)
+        finally:
+            if enabled:
+                gc.enable()
+
+    loading._calcidocs = True  # type: ignore[attr-defined]
+    app._load_existing_env = loading  # type: ignore[method-assign]
+
+
 def _freeze(app: Sphinx, *args: Any) -> None:
     """Spare the loaded environment from the cycle collector's full passes during the
     build: it lives until the end, and with thousands of claims each pass costs tens
@@ -150,6 +173,7 @@ def _skip(self: Any, node: nodes.Node) -> None:
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
+    _load_environment_without_collector(app)
     config.register(app)
     app.setup_extension("calcidocs.writers.latex")
     app.setup_extension("calcidocs.writers.builders")

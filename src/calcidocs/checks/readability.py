@@ -11,7 +11,6 @@ from __future__ import annotations
 import contextlib
 import importlib.metadata
 import os
-import pickle
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -24,7 +23,7 @@ from sphinx.environment import BuildEnvironment
 
 from ..domain import CalcidocsDomain
 from ..model import ReadabilityCounts
-from ..writers.line_memo import replace_pickled
+from ..writers.line_memo import read_pickled, replace_pickled
 
 if TYPE_CHECKING:
     import pyphen
@@ -56,8 +55,7 @@ def _dictionary(kept: str = "") -> pyphen.Pyphen:
         with contextlib.suppress(Exception):  # unreadable or of another version: parsed anew
             stat = os.stat(path)
             made_from = (_KEPT_VERSION, _PYPHEN, str(path), stat.st_size, stat.st_mtime_ns)
-            with open(kept, "rb") as file:
-                found = pickle.load(file)
+            found = read_pickled(Path(kept))
             if found[0] == made_from:
                 parsed = pyphen.HyphDict.__new__(pyphen.HyphDict)
                 parsed.patterns, parsed.maxlen, parsed.cache = found[1], found[2], {}

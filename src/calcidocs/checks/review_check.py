@@ -14,7 +14,6 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
-import pickle
 import stat
 import weakref
 from collections.abc import Iterator
@@ -31,7 +30,7 @@ from ..model import ID_RE, AggregateOptions, Claim, quoted_span
 from ..problems import Check, FileProblem, Problem
 from ..sources.library import SourceLibrary, library
 from ..views.aggregates import aggregate, renderer
-from ..writers.line_memo import replace_pickled
+from ..writers.line_memo import read_pickled, replace_pickled
 from .claim_prints import claim_prints
 from .review import (
     Anchor,
@@ -76,8 +75,7 @@ def _parsed_lock(raw: bytes, text: str, keep: Path | None) -> Lock:
         return lock
     if keep is not None:
         with contextlib.suppress(Exception):  # unreadable or of another version: parse
-            with keep.open("rb") as file:
-                version, kept_digest, kept = pickle.load(file)
+            version, kept_digest, kept = read_pickled(keep)
             if version == PARSED_LOCK_VERSION and kept_digest == digest and isinstance(kept, Lock):
                 lock = kept
     if lock is None:
