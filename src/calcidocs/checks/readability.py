@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from docutils import nodes
 from sphinx.application import Sphinx
@@ -52,21 +52,24 @@ def _dictionary(kept: str = "") -> pyphen.Pyphen:
 
     path = pyphen.LANGUAGES["en_US"]
     if kept and path not in pyphen.hdcache:
-        with contextlib.suppress(Exception):  # unreadable or of another version: parsed anew
-            stat = os.stat(path)
-            made_from = (_KEPT_VERSION, _PYPHEN, str(path), stat.st_size, stat.st_mtime_ns)
-            found = read_pickled(Path(kept))
-            if found[0] == made_from:
-                parsed = pyphen.HyphDict.__new__(pyphen.HyphDict)
-                parsed.patterns, parsed.maxlen, parsed.cache = found[1], found[2], {}
-                pyphen.hdcache[path] = parsed
-        if path not in pyphen.hdcache:
-            parsed = pyphen.HyphDict(path)
-            pyphen.hdcache[path] = parsed
-            stat = os.stat(path)
-            made_from = (_KEPT_VERSION, _PYPHEN, str(path), stat.st_size, stat.st_mtime_ns)
-            replace_pickled(Path(kept), (made_from, parsed.patterns, parsed.maxlen))
+        pyphen.hdcache[path] = _kept_patterns(pyphen, path, Path(kept))
     return pyphen.Pyphen(lang="en_US")
+
+
+def _kept_patterns(pyphen: Any, path: Path, kept: Path) -> Any:
+    """pyphen's parsed dictionary at ``path``: as kept in ``kept`` when that was made
+    from the same file by the same version, else parsed anew and kept there."""
+    stat = os.stat(path)
+    made_from = (_KEPT_VERSION, _PYPHEN, str(path), stat.st_size, stat.st_mtime_ns)
+    with contextlib.suppress(Exception):  # unreadable or of another version: parsed anew
+        found = read_pickled(kept)
+        if found[0] == made_from:
+            parsed = pyphen.HyphDict.__new__(pyphen.HyphDict)
+            parsed.patterns, parsed.maxlen, parsed.cache = found[1], found[2], {}
+            return parsed
+    parsed = pyphen.HyphDict(path)
+    replace_pickled(kept, (made_from, parsed.patterns, parsed.maxlen))
+    return parsed
 
 
 def _counted(word: str, kept: str = "") -> int:

@@ -41,7 +41,6 @@ WRAPPER = "table-wrapper"
 CAPTION_LEVEL = 2
 
 _HEADING_WITHOUT_LEVEL = re.compile(r'(<p\b[^>]*\brole="heading")(?![^>]*\baria-level=)')
-_ASCII_SPACE = re.compile(r"[ \t\n\f\r]+")
 # A domain index group's anchor and the links to it (Sphinx's and furo's templates).
 _GROUP_ANCHOR = re.compile(r'((?:\bid="|\bhref="#)cap-)([^"]*)"')
 # Pygments' block, as Sphinx writes it for every literal block.
@@ -155,7 +154,7 @@ def fix_page_context(
 def group_anchors_without_spaces(html: str) -> str:
     """``id="cap-Red form"`` and ``href="#cap-Red form"`` become ``cap-Red-form``."""
     return _GROUP_ANCHOR.sub(
-        lambda match: match.group(1) + _ASCII_SPACE.sub("-", match.group(2).strip()) + '"', html
+        lambda match: match.group(1) + claim_index.without_spaces(match.group(2)) + '"', html
     )
 
 

@@ -30,8 +30,13 @@ PAGES = frozenset({"calcidocs-claims"})
 _SPACE = re.compile(r"[ \t\n\f\r]+")
 
 
+def without_spaces(name: str) -> str:
+    """A group's name as its anchor holds it: each run of white space a hyphen."""
+    return _SPACE.sub("-", name.strip())
+
+
 def group_anchor(name: str) -> str:
-    return "cap-" + _SPACE.sub("-", name.strip())
+    return "cap-" + without_spaces(name)
 
 
 def index_parts(
