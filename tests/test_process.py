@@ -4,14 +4,19 @@ The loaded environment and the records read are kept out of the cycle
 collector's passes while the build runs. Once it is over, a process that builds
 again (the tests, a language server) gets every object back for the collector;
 a process that ends freezes what is left before the interpreter's last
-collections, which would only walk it to free it as the process ends.
+collections, which would only walk it to free it as the process ends. A worker
+of a parallel read sends back what it read, not all the process holds.
 """
 
 from __future__ import annotations
 
+import os
+import pickle
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
 
 from conftest import copy_root
 
@@ -77,3 +82,26 @@ def test_the_saved_environment_loads_without_the_collector(tmp_path: Path) -> No
         "again: 0 [False]",
         "collector on after: True",
     ]
+
+
+def test_a_worker_of_a_parallel_read_sends_back_only_its_pages(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The main process merges only a batch's pages from what its worker sends back:
+    the pages merged before the worker started stay out of it."""
+    from calcidocs import domain
+
+    data = domain.DomainData(version=4, syllables={"cat": 1})
+    for bucket in domain.CalcidocsDomain.initial_data:
+        data[bucket] = {"earlier": [bucket], "mine": [bucket]}
+    monkeypatch.setitem(domain._reading, "pages", {"mine"})
+
+    monkeypatch.setitem(domain._reading, "process", os.getpid())  # the process that reads
+    assert pickle.loads(pickle.dumps(data)) == data
+
+    monkeypatch.setitem(domain._reading, "process", os.getpid() + 1)  # a worker
+    sent = pickle.loads(pickle.dumps(data))
+    assert isinstance(sent, domain.DomainData)
+    assert sent["version"] == 4
+    for bucket in domain.CalcidocsDomain.initial_data:
+        assert sent[bucket] == {"mine": [bucket]}

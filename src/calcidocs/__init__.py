@@ -32,7 +32,7 @@ from .checks import (
 from .directives.claim import ClaimDirective
 from .directives.editorial import EditorialDirective
 from .directives.vocabulary import TermDirective, VocabularyDirective
-from .domain import CalcidocsDomain, CalcidocsXRefRole
+from .domain import CalcidocsDomain, CalcidocsXRefRole, note_read, start_reading
 from .sources import library
 from .views.aggregates import FillAggregates, aggregate
 from .views.lists import AcceptedDriftDirective, ClaimListDirective, DisagreementsDirective
@@ -197,6 +197,8 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("config-inited", _refuse_raw_html)
     app.connect("env-before-read-docs", _refuse_raw_directive)
     app.connect("env-before-read-docs", _freeze)
+    app.connect("env-before-read-docs", start_reading)
+    app.connect("doctree-read", note_read)
     app.connect("env-updated", _freeze_records, priority=900)
     app.connect("build-finished", _unfreeze, priority=1000)
     app.connect("env-before-read-docs", _load_library)
