@@ -13,7 +13,7 @@ from sphinx.testing.util import SphinxTestApp
 
 from calcidocs.domain import CalcidocsDomain
 from calcidocs.writers.light import line_name
-from calcidocs.writers.line_memo import LineMemo
+from calcidocs.writers.line_memo import LineMemo, StreamedLines
 from calcidocs.writers.pieces import HTML, Items, Line
 from conftest import copy_root
 
@@ -113,6 +113,38 @@ def test_lines_of_another_builder_are_not_used(tmp_path: Path) -> None:
     memo.save({"views"})
     dirhtml = (CONTEXT[0], "dirhtml", *CONTEXT[2:])
     assert LineMemo(path).page(dirhtml, "views").get("A", lambda: "made") == "made"
+
+
+def test_streamed_lines_are_kept_as_written_and_only_when_all_are(tmp_path: Path) -> None:
+    path = tmp_path / "claims.pickle"
+    first = StreamedLines(path, ("schema", "claims.json"))
+    assert [first.get(n, lambda n=n: f"<{n}>") for n in "AB"] == ["<A>", "<B>"]
+    assert not path.exists()  # nothing replaces the kept lines before they are all written
+    first.done(ok=True)
+
+    made: list[str] = []
+
+    def make(name: str) -> str:
+        made.append(name)
+        return f"[{name}]"
+
+    second = StreamedLines(path, ("schema", "claims.json"))
+    assert [second.get(n, lambda n=n: make(n)) for n in "BC"] == ["<B>", "[C]"]
+    assert made == ["C"]
+    second.done(ok=False)  # a build that failed while writing: the old lines stay
+    assert not list(tmp_path.glob("*.tmp"))
+
+    third = StreamedLines(path, ("schema", "claims.json"))
+    assert third.kept and sorted(third.kept.values()) == ["<A>", "<B>"]
+    third.done(ok=True)  # wrote no line: keeps none
+    fourth = StreamedLines(path, ("schema", "claims.json"))
+    assert fourth.kept == {}
+    fourth.done(ok=False)
+    # lines kept for another export are not used
+    other = StreamedLines(path, ("schema", "other.json"))
+    assert other.kept == {}
+    other.done(ok=False)
+    assert not list(tmp_path.glob("*.tmp"))
 
 
 class _Translator:

@@ -24,7 +24,8 @@ from ..domain import CalcidocsDomain
 from ..model import Citation, Claim, quoted_span
 from ..sources.library import library
 from .builders import is_epub
-from .line_memo import LineMemo, PageLines, memo_path
+from .line_memo import StreamedLines, memo_path
+from .pieces import Lines
 
 SCHEMA = "calcidocs-claims/1"
 #: The JSON Schema of the export.
@@ -53,7 +54,7 @@ def export(env: BuildEnvironment) -> dict[str, Any]:
     return data
 
 
-def exported(env: BuildEnvironment, kept: PageLines | None = None) -> dict[str, Any]:
+def exported(env: BuildEnvironment, kept: Lines | None = None) -> dict[str, Any]:
     """The claims export, its claims an iterator that makes each one when it is read
     (so that the export of thousands of claims is never whole in memory). With
     ``kept``, each claim is its JSON text, taken from there when
@@ -129,11 +130,14 @@ def write(app: Sphinx, exception: BaseException | None) -> None:
     name = app.config.calcidocs_claims_json
     if exception is not None or not name or app.builder.format != "html" or is_epub(app.builder):
         return
-    memo = LineMemo(memo_path(app.builder, "claims"))
-    kept = memo.page((SCHEMA,), name)
-    with Path(app.outdir, name).open("w", encoding="utf-8") as file:
-        file.writelines(pieces(exported(app.env, kept), encoded=True))
-    memo.save({name})
+    kept = StreamedLines(memo_path(app.builder, "claims"), (SCHEMA, name))
+    try:
+        with Path(app.outdir, name).open("w", encoding="utf-8") as file:
+            file.writelines(pieces(exported(app.env, kept), encoded=True))
+    except BaseException:
+        kept.done(ok=False)
+        raise
+    kept.done(ok=True)
     shutil.copyfile(SCHEMA_FILE, Path(app.outdir, name).with_name(schema_name(name)))
 
 

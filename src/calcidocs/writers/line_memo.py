@@ -10,6 +10,10 @@ file next to the saved environment, one per builder, replaced at once when a
 build ends well: for each page this build wrote, the lines it used; for each
 page it did not write, the lines kept before.
 
+The entries of ``claims.json``, one long page of thousands of lines, are kept
+by :class:`StreamedLines` instead: each goes into the new file as it is
+written, so that they are never all in memory at once.
+
 Only the main process keeps lines: a page written by a worker of a parallel
 build keeps those of the build before, and a line missing is only made again.
 """
@@ -106,6 +110,61 @@ class LineMemo:
             if docname in docnames and docname not in lines:
                 lines[docname] = old
         replace_pickled(self.path, (MEMO_VERSION, lines))
+
+
+class StreamedLines:
+    """The lines of one long page (``claims.json``), kept as they are written: each
+    line used goes straight into the file that replaces the kept one once every line
+    is written (:meth:`done`), so that the lines of a first build are never all in
+    memory at once. The file is a stream of pickles: ``(MEMO_VERSION, context)``, then
+    one ``(key, line)`` each."""
+
+    def __init__(self, path: Path, context: tuple[str, ...]) -> None:
+        self.path = path
+        self.kept: dict[Key, str] = {}
+        with contextlib.suppress(Exception):  # unreadable or of another version: none
+            self.kept = _read_stream(path, (MEMO_VERSION, context))
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, self._temporary = tempfile.mkstemp(prefix=path.name, suffix=".tmp", dir=path.parent)
+        self._file = os.fdopen(handle, "wb")
+        pickle.dump((MEMO_VERSION, context), self._file, pickle.HIGHEST_PROTOCOL)
+
+    def get(self, name: str, make: Callable[[], str]) -> str:
+        """As :meth:`PageLines.get`; the line is written into the new file at once."""
+        key = hashlib.blake2b(name.encode(), digest_size=16).digest()
+        found = self.kept.get(key)
+        if found is None:
+            found = make()
+        pickle.dump((key, found), self._file, pickle.HIGHEST_PROTOCOL)
+        return found
+
+    def done(self, ok: bool) -> None:
+        """Replace the kept lines with those written (``ok``), or keep the old ones."""
+        self._file.close()
+        if ok:
+            os.replace(self._temporary, self.path)
+        else:
+            with contextlib.suppress(OSError):
+                os.unlink(self._temporary)
+
+
+def _read_stream(path: Path, header: tuple[Any, ...]) -> dict[Key, str]:
+    kept: dict[Key, str] = {}
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        with path.open("rb") as file:
+            if pickle.load(file) != header:
+                return {}
+            while True:
+                try:
+                    key, line = pickle.load(file)
+                except EOFError:
+                    return kept
+                kept[key] = line
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def read_pickled(path: Path) -> Any:
