@@ -16,13 +16,13 @@ writes the index as Sphinx does.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from html import escape
 from typing import Any
 
 from sphinx.application import Sphinx
 
-from .spliced import hold_or_join, writes_html_files
+from .spliced import splices, writes_html_files
 
 #: The pages that this module writes in place of Sphinx's domain index template.
 PAGES = frozenset({"calcidocs-claims"})
@@ -41,8 +41,9 @@ def group_anchor(name: str) -> str:
 
 def index_parts(
     title: str, groups: list[tuple[str, list[Any]]], pathto: Callable[[str], str]
-) -> tuple[str, list[str], str]:
-    """The page's body: what comes before the entries, the entries, what comes after."""
+) -> tuple[str, Iterator[str], str]:
+    """The page's body: what comes before the entries, the entries (made as they are
+    read), what comes after."""
     jumps = " | ".join(
         f'<a href="#{escape(group_anchor(name))}"><strong>{escape(name)}</strong></a>'
         for name, _ in groups
@@ -51,10 +52,13 @@ def index_parts(
         f'<section class="calcidocs-claim-index">\n<h1>{escape(title)}</h1>\n'
         f'<p class="calcidocs-index-jumps">{jumps}</p>\n'
     )
+    return head, _entries(groups, pathto), "</section>\n"
+
+
+def _entries(groups: list[tuple[str, list[Any]]], pathto: Callable[[str], str]) -> Iterator[str]:
     addresses: dict[str, str] = {}
-    parts: list[str] = []
     for name, entries in groups:
-        parts.append(
+        yield (
             f'<section id="{escape(group_anchor(name))}">\n<h2>{escape(name)}</h2>\n'
             '<ul class="calcidocs-index-entries">\n'
         )
@@ -64,13 +68,12 @@ def index_parts(
             if address is None:
                 address = addresses[docname] = escape(pathto(docname))
             status = f" <em>({escape(extra)})</em>" if extra else ""
-            parts.append(
+            yield (
                 f'<li><a class="reference internal" href="{address}#{escape(anchor)}">'
                 f"{escape(text)}</a>{status} "
                 f'<code class="docutils literal notranslate">{escape(description)}</code></li>\n'
             )
-        parts.append("</ul>\n</section>\n")
-    return head, parts, "</section>\n"
+        yield "</ul>\n</section>\n"
 
 
 def write_from_groups(
@@ -86,6 +89,7 @@ def write_from_groups(
         return None
     title = str(context.get("indextitle", ""))
     head, entries, tail = index_parts(title, groups, pathto)
-    context["body"] = head + hold_or_join(builder, entries) + tail
+    held = splices(builder)  # the entries are then made as they go into the file
+    context["body"] = head + (held.hold(entries) if held is not None else "".join(entries)) + tail
     context["title"] = title
     return "page.html"

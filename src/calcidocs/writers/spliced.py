@@ -22,7 +22,7 @@ import contextlib
 import os
 import re
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -40,11 +40,12 @@ class Splices:
     """The runs of HTML held for the page being written, by the number of their marker."""
 
     def __init__(self) -> None:
-        self.pending: dict[int, Sequence[str]] = {}
+        self.pending: dict[int, Iterable[str]] = {}
         self._count = 0
 
-    def hold(self, parts: Sequence[str]) -> str:
-        """The marker that stands for ``parts`` in the page's body."""
+    def hold(self, parts: Iterable[str]) -> str:
+        """The marker that stands for ``parts`` in the page's body (read once, when
+        they are written)."""
         self._count += 1
         self.pending[self._count] = parts
         return f"<!--calcidocs-spliced:{self._count}-->"
