@@ -60,6 +60,14 @@ def test_spliced_pages_equal_pages_held_whole(
     assert differ - {"content.opf", "Projectnamenotset.epub"} == set()
     assert not any(b"calcidocs-spliced" in content for content in files.values())
 
+    # a page written again keeps the mode Sphinx gave it
+    def modes(outdir: Path) -> set[int]:
+        pages = (p for p in outdir.rglob("*") if p.suffix in {".html", ".xhtml"})
+        return {page.stat().st_mode for page in pages}
+
+    assert modes(split.outdir) == modes(whole.outdir)
+    assert len(modes(whole.outdir)) == 1
+
 
 def test_json_builder_keeps_the_body_whole(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(spliced, "THRESHOLD", 0)

@@ -21,6 +21,7 @@ from __future__ import annotations
 import contextlib
 import os
 import re
+import stat
 import tempfile
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -75,18 +76,12 @@ class Splices:
                         continue
                     for part in held:
                         file.write(part)
-            os.chmod(temporary, 0o666 & ~_umask())
+            os.chmod(temporary, stat.S_IMODE(path.stat().st_mode))  # as Sphinx made it
             os.replace(temporary, path)
         except BaseException:
             with contextlib.suppress(OSError):
                 os.unlink(temporary)
             raise
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
 
 
 def splices(builder: Builder) -> Splices | None:
