@@ -31,16 +31,21 @@ print("frozen after the build:", gc.get_freeze_count())
 """
 
 
-def test_a_build_hands_its_objects_back_and_the_exit_skips_them(tmp_path: Path) -> None:
+def _printed(script: str, tmp_path: Path) -> list[str]:
+    """The lines ``script`` prints when it runs in a new process on the basic project."""
     srcdir = copy_root("basic", tmp_path)
     result = subprocess.run(
-        [sys.executable, "-c", SCRIPT, str(srcdir), str(tmp_path / "out")],
+        [sys.executable, "-c", script, str(srcdir), str(tmp_path / "out")],
         capture_output=True,
         text=True,
         check=False,
     )
     assert result.returncode == 0, result.stderr
-    assert result.stdout.splitlines() == [
+    return result.stdout.splitlines()
+
+
+def test_a_build_hands_its_objects_back_and_the_exit_skips_them(tmp_path: Path) -> None:
+    assert _printed(SCRIPT, tmp_path) == [
         "status: 0",
         "frozen after the build: 0",
         "frozen at exit: True",
@@ -69,15 +74,7 @@ print("collector on after:", gc.isenabled())
 def test_the_saved_environment_loads_without_the_collector(tmp_path: Path) -> None:
     """The next build loads the environment with the cycle collector off, and puts it
     back on."""
-    srcdir = copy_root("basic", tmp_path)
-    result = subprocess.run(
-        [sys.executable, "-c", RELOAD, str(srcdir), str(tmp_path / "out")],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.splitlines() == [
+    assert _printed(RELOAD, tmp_path) == [
         "first: 0 []",  # nothing saved yet
         "again: 0 [False]",
         "collector on after: True",
