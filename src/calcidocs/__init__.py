@@ -45,6 +45,7 @@ from .views.report import (
 from .views.source_page import SourceTextDirective
 from .views.tables import ComparisonTableDirective
 from .writers import claim_index, claims_json, light, spliced
+from .writers.line_memo import without_collector
 
 __version__ = "0.1.0"
 
@@ -80,13 +81,8 @@ def _load_environment_without_collector(app: Sphinx) -> None:
 
     @functools.wraps(load)
     def loading(*args: Any, **kwargs: Any) -> Any:
-        enabled = gc.isenabled()
-        gc.disable()
-        try:
+        with without_collector():
             return load(*args, **kwargs)
-        finally:
-            if enabled:
-                gc.enable()
 
     loading._calcidocs = True  # type: ignore[attr-defined]
     app._load_existing_env = loading  # type: ignore[method-assign]
