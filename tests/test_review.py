@@ -712,3 +712,41 @@ def test_an_incremental_build_after_a_lock_edit_warns_as_a_fresh_one(
     assert incremental != before
     (srcdir / "claims.lock").write_bytes(original)  # back to the lock parsed first
     assert build(srcdir, tmp_path / "out").warning_list() == before
+
+
+@pytest.mark.parametrize("parallel", [0, 2], ids=["j1", "j2"])
+def test_a_claim_that_takes_an_id_from_an_unchanged_page_is_judged_as_in_a_fresh_build(
+    tmp_path: Path, parallel: int
+) -> None:
+    # The new page sorts before subtypes/red, so its claim becomes the one the id
+    # names: red.md is not read again, yet its claim no longer counts for the review
+    # (and the page's review line loses it), as in a fresh build.
+    srcdir = _review(tmp_path)
+    build(srcdir, tmp_path / "out", parallel=parallel)
+    (srcdir / "subtypes" / "orange.md").write_text(
+        "---\norphan: true\n---\n# Orange\n\n"
+        ":::{claim} The red form follows harm to the surface.\n:id: red-damage\n"
+        ":subtype: red\n:source: alpha\n"
+        ':quote: The "red" form appears when the surface is damaged\n:::\n',
+        encoding="utf-8",
+    )
+    incremental = build(srcdir, tmp_path / "out", parallel=parallel)
+    fresh = build(srcdir, tmp_path / "fresh", fresh=True)
+    assert incremental.warning_list() == fresh.warning_list()
+    messages = [w["message"] for w in incremental.warning_list()]
+    assert any("duplicate claim id 'red-damage'" in m for m in messages)
+    assert any(m.startswith("claim red-damage: statement") for m in messages)
+    for page in ("subtypes/red.html", "subtypes/orange.html"):
+        assert _reviewed_line((incremental.outdir / page).read_text(encoding="utf-8")) == (
+            _reviewed_line((fresh.outdir / page).read_text(encoding="utf-8"))
+        )
+    # red.md's other claims are signed as they are; the new claim is not
+    red = (incremental.outdir / "subtypes/red.html").read_text(encoding="utf-8")
+    assert (
+        _reviewed_line(red) == f"Claims on this page last reviewed on {REVIEWED_ON} by A. Reviewer."
+    )
+    orange = (incremental.outdir / "subtypes/orange.html").read_text(encoding="utf-8")
+    assert _reviewed_line(orange) == "The claims on this page await review."
+    assert (incremental.outdir / "claims.json").read_bytes() == (
+        fresh.outdir / "claims.json"
+    ).read_bytes()

@@ -29,11 +29,13 @@ from .checks import (
     review_check,
     uncited,
 )
+from .checks.review_date import add_review_date
 from .directives.claim import ClaimDirective
 from .directives.editorial import EditorialDirective
 from .directives.vocabulary import TermDirective, VocabularyDirective
 from .domain import CalcidocsDomain, CalcidocsXRefRole, note_read, start_reading
 from .sources import library
+from .sources.normalize import NORMALIZE_VERSION
 from .views.aggregates import FillAggregates, aggregate
 from .views.lists import AcceptedDriftDirective, ClaimListDirective, DisagreementsDirective
 from .views.reference import ReferenceDirective
@@ -45,7 +47,7 @@ from .views.report import (
 from .views.source_page import SourceTextDirective
 from .views.tables import ComparisonTableDirective
 from .writers import claim_index, claims_json, light, spliced
-from .writers.line_memo import without_collector
+from .writers.line_memo import read_pickled, replace_pickled, without_collector
 
 __version__ = "0.1.0"
 
@@ -121,13 +123,24 @@ def _spare_the_exit() -> None:
     atexit.register(gc.freeze)
 
 
+#: Where a build keeps its sources' normalised texts, next to the saved environment.
+KEPT_NORMALIZED = "calcidocs-normalized.pickle"
+
+
 def _load_library(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
     sources = library.load(env)
     if docnames:
         # Normalise every source now, before a parallel read forks its workers:
-        # each source is then normalised once per build, not once per worker.
-        for source in sources.all_sources():
-            _ = source.normalized
+        # each source is then normalised once per build, not once per worker; and
+        # taken from the last build while its text is the same.
+        keep = Path(env.doctreedir) / KEPT_NORMALIZED
+        try:
+            kept = read_pickled(keep)
+        except Exception:  # absent, unreadable or of another version: normalise
+            kept = None
+        now = library.normalize_all(sources, kept)
+        if not isinstance(kept, tuple) or kept != (NORMALIZE_VERSION, now):
+            replace_pickled(keep, (NORMALIZE_VERSION, now))
 
 
 #: The Markdown rules that pass HTML through (markdown-it names).
@@ -202,7 +215,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("env-before-read-docs", review_check.load)
     app.connect("doctree-read", uncited.check_doctree)
     app.connect("doctree-read", readability.collect)
-    app.connect("doctree-read", review_check.add_review_date)
+    app.connect("doctree-read", add_review_date)
     app.connect("doctree-read", claim_prints.note_prints)
     app.connect("doctree-read", freshness.collect_links)
     app.connect("env-updated", cross_document.report)

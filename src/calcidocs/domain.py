@@ -263,8 +263,9 @@ class CalcidocsDomain(Domain):
         "editorial": {},  # docname -> [EditorialSentence], references left out
         "readability": {},  # docname -> ReadabilityCounts of a content page's prose
         "prints": {},  # docname -> [ClaimPrints] of its claims, in their order
+        "results": {},  # docname -> PageResults: what the checks found for its claims
     }
-    data_version = 4
+    data_version = 5
 
     _index: Index_ | None = None
     #: the fingerprints of the pages this build writes, recorded once they are written
@@ -276,11 +277,18 @@ class CalcidocsDomain(Domain):
     #: the lines of lists kept from the last build, while pages are written (see
     #: :mod:`calcidocs.writers.line_memo`); never stored in the environment
     line_memo: Any = None
+    #: the drift found for the claims of the pages cleared in this build, by the claim's
+    #: record fingerprint, and the lexicon key it was found with: a page read again
+    #: takes the drift of its unchanged claims from here (see
+    #: :mod:`calcidocs.checks.page_results`); never stored in the environment
+    dropped_drift: dict[str, tuple[Any, ...]]
+    dropped_drift_key: str = ""
 
     def __init__(self, env: BuildEnvironment) -> None:
         super().__init__(env)
         if type(self.data) is dict:  # as Sphinx makes it, or as saved before
             self.data = env.domaindata[self.name] = DomainData(self.data)
+        self.dropped_drift = {}
 
     # -- storing ------------------------------------------------------------
 
@@ -343,15 +351,42 @@ class CalcidocsDomain(Domain):
         """The fingerprints recorded for ``claim`` when its page was read (or None)."""
         return self.index.prints.get(id(claim))
 
-    def resolutions(self) -> Iterator[tuple[str, list[tuple[str, str, str] | None]]]:
-        """Each page with calcidocs references, and what each of them resolves to now."""
+    def resolutions(self) -> Iterator[tuple[str, list[tuple[str, str, str] | None], bool]]:
+        """Each page with calcidocs references, what each of them resolves to now, and
+        whether it links to the quotes of its own claims. Such a link is left out: it
+        resolves from the claim, which is the page's own data, and the source pages
+        (:attr:`Index_.source_pages`), unless another page's claim has the id first."""
+        index = self.index
+        claims = self.data["claims"]
         for docname, links in sorted(self.data["links"].items()):
-            yield docname, [self.find(reftype, target) for reftype, target in links]
+            own = set()
+            for claim in claims.get(docname, ()):
+                claim_id = claim["id"]
+                if index.claims.get(claim_id) is claim:
+                    own.add(claim_id)
+            resolved = [
+                self.find(reftype, target)
+                for reftype, target in links
+                if reftype != "quote" or target.rpartition("#")[0] not in own
+            ]
+            yield docname, resolved, len(resolved) < len(links)
 
     def clear_doc(self, docname: str) -> None:
+        self._keep_drift(docname)
         for bucket in self.initial_data:
             self.data[bucket].pop(docname, None)
         self._changed()
+
+    def _keep_drift(self, docname: str) -> None:
+        """Keep the drift found for the page's claims while it is read again."""
+        results = self.data["results"].get(docname)
+        prints = self.data["prints"].get(docname, [])
+        if results is None or len(results.claims) != len(prints):
+            return
+        if results.lexicon != self.dropped_drift_key:
+            self.dropped_drift, self.dropped_drift_key = {}, results.lexicon
+        for found, result in zip(prints, results.claims, strict=True):
+            self.dropped_drift[found.record] = (result.drift, result.used)
 
     def merge_domaindata(self, docnames: AbstractSet[str], otherdata: dict[str, Any]) -> None:
         for bucket in self.initial_data:

@@ -143,6 +143,57 @@ class ClaimPrints(NamedTuple):
     record: str
 
 
+class Problem(NamedTuple):
+    """One problem, as plain data: where it is and what it says."""
+
+    docname: str
+    line: int
+    check: str  # a Check value
+    message: str
+
+
+class FileProblem(NamedTuple):
+    """A problem in a file that is no document (the source manifest, the review lock)."""
+
+    location: str  # "path:line"
+    check: str  # a Check value
+    message: str
+
+
+class ClaimResult(NamedTuple):
+    """What the checks found for one claim, whatever the other pages hold."""
+
+    #: the differences between its words and its quotes that no entry accepts
+    drift: tuple[Problem, ...] = ()
+    #: the ``:drift-ok:`` tokens its own drift used
+    used: tuple[str, ...] = ()
+    #: whether the review lock judges it (the lock is on, its id well formed)
+    reviewed: bool = False
+    #: its record's reviewer and date (None when it has no record)
+    by: str | None = None
+    on: str | None = None
+    #: whether its record signs it as it is now
+    current: bool = False
+    #: the review problem, in words (None when current, or not reviewed)
+    review: str | None = None
+
+
+class PageResults(NamedTuple):
+    """What the checks found for the claims of one page, and what they read besides
+    the page: kept until the page is read again or any of it changes."""
+
+    #: the digest of the lexicon the drift was found with
+    lexicon: str
+    #: the review lock's name and digest ("" when off, "error" when unreadable)
+    lock: str
+    #: each source the claims cite, and the sha256 of its text then ("" when unreadable)
+    sources: tuple[tuple[str, str], ...]
+    #: in the order of the page's claims
+    claims: tuple[ClaimResult, ...]
+    #: whether any claim has a problem, used a ``:drift-ok:`` entry or has one
+    notable: bool
+
+
 class ReadabilityCounts(NamedTuple):
     """The counts of a content page's prose, for its Flesch-Kincaid grade."""
 

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import unicodedata
 from enum import StrEnum
-from typing import NamedTuple
 
 from sphinx.util import logging
+
+from .model import Problem
 
 logger = logging.getLogger("calcidocs")
 
@@ -76,23 +77,6 @@ _FIX = {
     Check.REVIEW: "read the claim and its quotes, then sign it off: python -m calcidocs.check "
     "--accept --reviewer NAME ID (it shows what changed, word by word, and writes the lock)",
 }
-
-
-class Problem(NamedTuple):
-    """One problem, as plain data: where it is and what it says."""
-
-    docname: str
-    line: int
-    check: str  # a Check value
-    message: str
-
-
-class FileProblem(NamedTuple):
-    """A problem in a file that is no document (the source manifest, the review lock)."""
-
-    location: str  # "path:line"
-    check: str  # a Check value
-    message: str
 
 
 #: The longest warning message (a longer one is cut short).

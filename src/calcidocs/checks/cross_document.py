@@ -17,13 +17,14 @@ from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 
 from ..domain import CalcidocsDomain
-from ..model import TERM_KINDS, Claim
-from ..problems import Check, FileProblem, Problem, emit
+from ..model import TERM_KINDS, Claim, FileProblem
+from ..problems import Check, Problem, emit
 from ..sources.library import library
 from ..sources.manifest import ManifestProblem
 from . import review_check
 from .drift_checks import drift_problems
 from .lexicon import lexicon, lexicon_path
+from .page_results import claims_found
 
 XREF_TYPES = ("claim", "source", *TERM_KINDS)
 
@@ -150,11 +151,12 @@ def all_problems(env: BuildEnvironment) -> list[Problem]:
 def _all_problems(env: BuildEnvironment) -> list[Problem]:
     domain = env.domains["calcidocs"]
     assert isinstance(domain, CalcidocsDomain)
+    found = claims_found(env)
     problems = [
         *domain.problems(),
         *cross_document_problems(domain),
-        *drift_problems(env),
-        *review_check.claim_problems(env),
+        *drift_problems(env, found.drift, found.used, found.accepting),
+        *found.review,
     ]
     return sorted(set(problems), key=lambda p: (p.docname, p.line, p.check, p.message))
 

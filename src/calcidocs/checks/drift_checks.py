@@ -8,10 +8,10 @@
 
 A claim's ``:drift-ok:`` entries also cover the sentences that cite it.
 
-A claim's own drift depends only on the claim and the lexicon: it is
-remembered across builds in the environment (:data:`MEMO`), keyed by a digest
-of everything :func:`claim_drift` reads, so an incremental build checks again
-only the claims that changed (or all of them, when the lexicon changed).
+A claim's own drift depends only on the claim and the lexicon: it is kept with
+its page's results (:mod:`calcidocs.checks.page_results`), so an incremental
+build checks again only the claims that changed (or all of them, when the
+lexicon changed).
 """
 
 from __future__ import annotations
@@ -24,7 +24,6 @@ from sphinx.environment import BuildEnvironment
 from ..domain import CalcidocsDomain
 from ..model import Claim
 from ..problems import Check, Problem
-from .claim_prints import claim_prints
 from .drift import Lexicon, find_drift, is_accepted, medical_numbers, medical_terms
 from .lexicon import lexicon
 
@@ -136,72 +135,29 @@ def editorial_drift(
     return problems
 
 
-#: Where the domain data keeps each claim's drift: digest -> (problems, accepted
-#: tokens used), holding only the claims of the last build that checked them.
-MEMO = "drift_memo"
-#: Part of every digest: change it when :func:`claim_drift` changes what it finds.
-MEMO_VERSION = 2
-
-
 def lexicon_key(lex: Lexicon) -> str:
     """A digest of the lexicon's terms, in their order (all its lookups derive from them)."""
     return hashlib.sha256(repr(tuple(lex.terms.values())).encode()).hexdigest()
 
 
-def _claim_key(record_print: str, lex_key: str) -> bytes:
-    """A digest of everything :func:`claim_drift` reads: the claim's record (by its
-    fingerprint, :mod:`calcidocs.checks.claim_prints`) and the lexicon."""
-    return hashlib.blake2b(
-        f"{MEMO_VERSION} {lex_key} {record_print}".encode(), digest_size=20
-    ).digest()
-
-
-def memoised_claim_drift(
-    claim: Claim,
-    record_print: str,
-    lex: Lexicon,
-    lex_key: str,
+def drift_problems(
+    env: BuildEnvironment,
+    claims: list[Problem],
     used: set[tuple[str, str]],
-    old: dict[bytes, tuple[tuple[Problem, ...], tuple[str, ...]]],
-    new: dict[bytes, tuple[tuple[Problem, ...], tuple[str, ...]]],
+    accepting: list[Claim],
 ) -> list[Problem]:
-    """:func:`claim_drift`, taken from ``old`` when the claim and lexicon are unchanged;
-    every result used is kept in ``new``."""
-    if claim["status"] != "verified" or not _quotes(claim):
-        return []
-    key = _claim_key(record_print, lex_key)
-    found = old.get(key)
-    if found is None:
-        mine: set[tuple[str, str]] = set()
-        problems = claim_drift(claim, lex, mine)
-        found = (tuple(problems), tuple(sorted(token for _, token in mine)))
-    new[key] = found
-    used.update((claim["id"], token) for token in found[1])
-    return list(found[0])
-
-
-def drift_problems(env: BuildEnvironment) -> list[Problem]:
-    """Every drift problem of the project."""
+    """Every drift problem of the project: ``claims``, the drift of the claims' own words
+    (with the ``:drift-ok:`` entries it ``used``, see
+    :mod:`calcidocs.checks.page_results`), then the sentences', and the entries of the
+    ``accepting`` claims that accept nothing."""
     domain = env.domains["calcidocs"]
     assert isinstance(domain, CalcidocsDomain)
     lex, _ = lexicon(env)
-    lex_key = lexicon_key(lex)
-    old = domain.data.get(MEMO)
-    if not isinstance(old, dict):
-        old = {}
-    new: dict[bytes, tuple[tuple[Problem, ...], tuple[str, ...]]] = {}
-    used: set[tuple[str, str]] = set()
-    problems: list[Problem] = []
-    first_claims = [c for c in domain.index.all_claims if domain.index.claims.get(c["id"]) is c]
-    for claim in first_claims:
-        record = claim_prints(domain, claim).record
-        problems += memoised_claim_drift(claim, record, lex, lex_key, used, old, new)
-    domain.data[MEMO] = new
+    used = set(used)
+    problems = list(claims)
     problems += sentence_drift(domain, lex, used)
     problems += editorial_drift(domain, lex, env.config.calcidocs_subtypes)
-    for claim in first_claims:
-        if claim["status"] != "verified":
-            continue
+    for claim in accepting:
         for token in claim.get("drift_ok", {}):
             if (claim["id"], token) not in used:
                 problems.append(

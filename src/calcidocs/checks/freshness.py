@@ -73,14 +73,15 @@ def _shown(domain: CalcidocsDomain, records: Iterable[Mapping[str, object]]) -> 
 def page_prints(env: BuildEnvironment, domain: CalcidocsDomain) -> dict[str, str]:
     """The fingerprint of every page: when it was read, what its references resolve
     to, and what its aggregates show."""
-    targets = _digest(
-        [sorted(domain.index.source_pages.items()), sorted(domain.index.terms.items())]
-    )
+    source_pages = _digest(sorted(domain.index.source_pages.items()))
+    targets = _digest([source_pages.decode(), sorted(domain.index.terms.items())])
     everything: bytes | None = None
     prints = {docname: hashlib.sha256(_digest(read)) for docname, read in env.all_docs.items()}
-    for docname, resolved in domain.resolutions():
+    for docname, resolved, own_quotes in domain.resolutions():
         if docname in prints:
             prints[docname].update(_digest(resolved))
+            if own_quotes:
+                prints[docname].update(source_pages)
     for docname, aggregates in domain.aggregates():
         if docname not in prints:
             continue

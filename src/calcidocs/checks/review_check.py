@@ -16,20 +16,17 @@ import hashlib
 import os
 import stat
 import weakref
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 
 from ..domain import CalcidocsDomain, Index_
-from ..model import ID_RE, AggregateOptions, Claim, quoted_span
-from ..problems import Check, FileProblem, Problem
+from ..model import ID_RE, Claim, FileProblem, quoted_span
+from ..problems import Check
 from ..sources.library import SourceLibrary, library
-from ..views.aggregates import aggregate, renderer
 from ..writers.line_memo import read_pickled, replace_pickled
 from .claim_prints import claim_prints
 from .review import (
@@ -42,9 +39,6 @@ from .review import (
     parse_lock,
     reviewed_fields,
 )
-from .uncited import is_content_page
-
-KIND = "review-date"
 
 
 @dataclass
@@ -56,6 +50,13 @@ class LockFile:
     exists: bool
     lock: Lock
     error: str = ""  # why it could not be read
+    digest: str = ""  # the sha256 of its bytes ("" when it has none)
+
+    @property
+    def key(self) -> str:
+        """What the reviews depend on: the lock's name and bytes ("error" when it
+        cannot be read)."""
+        return "error" if self.error else f"{self.name}:{self.digest}"
 
 
 #: The parsed locks of this process, by the sha256 of their bytes (the latest few).
@@ -66,10 +67,9 @@ PARSED_LOCK = "calcidocs-lock.pickle"
 PARSED_LOCK_VERSION = 3
 
 
-def _parsed_lock(raw: bytes, text: str, keep: Path | None) -> Lock:
-    """``parse_lock(text)``, parsed only when these bytes were not parsed before
-    (in this process, or by the last build, which kept it in ``keep``)."""
-    digest = hashlib.sha256(raw).hexdigest()
+def _parsed_lock(digest: str, text: str, keep: Path | None) -> Lock:
+    """``parse_lock(text)``, parsed only when these bytes (their sha256 ``digest``) were
+    not parsed before (in this process, or by the last build, which kept it in ``keep``)."""
     lock = _PARSED.get(digest)
     if lock is not None:
         return lock
@@ -113,7 +113,8 @@ def read_lock_file(srcdir: Path, name: str, keep: Path | None = None) -> LockFil
     except UnicodeDecodeError as err:
         found.error = f"the review lock is not UTF-8 text (byte {err.start})"
         return found
-    found.lock = _parsed_lock(raw, text, keep)
+    found.digest = hashlib.sha256(raw).hexdigest()
+    found.lock = _parsed_lock(found.digest, text, keep)
     return found
 
 
@@ -270,8 +271,7 @@ def state(env: BuildEnvironment) -> ReviewState | None:
         by_page.setdefault(claim["docname"], []).append(review)
     for page in by_page.values():
         page.sort(key=lambda r: r.claim["line"])
-    orphans = [entry for claim_id, entry in sorted(entries.items()) if claim_id not in reviews]
-    result = ReviewState(found, reviews, by_page, orphans)
+    result = ReviewState(found, reviews, by_page, orphans(env, found))
     _STATES[env] = (index, found, result)
     return result
 
@@ -310,33 +310,18 @@ def describe(review: ClaimReview, lock_name: str) -> str | None:
     return f"claim {claim_id}: " + "; ".join(parts)
 
 
-def claim_problems(env: BuildEnvironment) -> list[Problem]:
-    """A ``review`` problem for each claim whose record does not sign it as it is."""
-    found = state(env)
-    if found is None or found.lock.error:
-        return []  # an unreadable lock is one problem, at the lock
-    problems = []
-    for review in found.reviews.values():
-        message = describe(review, found.lock.name)
-        if message is not None:
-            claim = review.claim
-            problems.append(Problem(claim["docname"], claim["line"], Check.REVIEW.value, message))
-    return problems
-
-
 def lock_problems(env: BuildEnvironment) -> list[FileProblem]:
     """Problems at the lock's lines: unreadable, bad lines, records whose claim is gone."""
-    found = state(env)
-    if found is None:
+    lock = lock_file(env)
+    if lock is None:
         return []
-    lock = found.lock
     check = Check.REVIEW.value
     if lock.error:
         return [FileProblem(f"{lock.path}:0", check, lock.error)]
     problems = [
         FileProblem(f"{lock.path}:{line}", check, message) for line, message in lock.lock.problems
     ]
-    for entry in found.orphans:
+    for entry in orphans(env, lock):
         problems.append(
             FileProblem(
                 f"{lock.path}:{entry.line}",
@@ -348,91 +333,14 @@ def lock_problems(env: BuildEnvironment) -> list[FileProblem]:
     return sorted(problems, key=lambda p: int(p.location.rsplit(":", 1)[1]))
 
 
-# -- what readers see -----------------------------------------------------------
-
-
-def review_record(found: ReviewState | None, claim: Claim) -> dict[str, Any] | None:
-    """A claim's review for ``claims.json``: ``by``, ``on``, ``current`` (None when off).
-    ``found`` is the build's :func:`state`."""
-    if found is None:
-        return None
-    review = found.reviews.get(claim["id"])
-    if review is None or review.claim is not claim or review.entry is None:
-        return {"by": None, "on": None, "current": False}
-    return {"by": review.entry.by, "on": review.entry.on, "current": review.current}
-
-
-def page_line(reviews: list[ClaimReview]) -> str:
-    """When the claims of a page were last reviewed, in a sentence."""
-    current = [r for r in reviews if r.current and r.entry is not None]
-    waiting = len(reviews) - len(current)
-    if not current:
-        return "The claims on this page await review."
-    latest = max(r.entry.on for r in current if r.entry is not None)
-    names = sorted({r.entry.by for r in current if r.entry is not None and r.entry.on == latest})
-    text = f"Claims on this page last reviewed on {latest} by {', '.join(names)}."
-    if waiting:
-        verb = "awaits" if waiting == 1 else "await"
-        text += f" {waiting} of {len(reviews)} claims {verb} review."
-    return text
-
-
-def add_review_date(app: Sphinx, doctree: nodes.document) -> None:
-    """``doctree-read``: a content page with claims gets a line saying when they were
-    reviewed, right under its title (filled when the page is written)."""
-    env = app.env
-    name = app.config.calcidocs_review_lock
-    docname = env.docname
-    if not name or not is_content_page(docname, list(app.config.calcidocs_content_pages)):
-        return
+def orphans(env: BuildEnvironment, lock: LockFile) -> list[LockEntry]:
+    """The records whose claim is gone (no claim has their id, or it is malformed)."""
     domain = env.domains["calcidocs"]
     assert isinstance(domain, CalcidocsDomain)
-    if not domain.data["claims"].get(docname):
-        return
-    # No env.note_dependency on the lock: the page's text does not depend on it,
-    # only this line does, and it is filled when the page is written. The line is
-    # an aggregate whose fingerprint holds the reviews of the page's claims
-    # (_shown), so after a review only the pages whose claims it signed are
-    # written again, without being read again (see calcidocs.checks.freshness); with
-    # the dependency, every content page would be read again after any review.
-    options = {"page": docname}
-    domain.note_aggregate(docname, KIND, options)
-    placeholder = aggregate(kind=KIND, docname=docname, options=options)
-    section = next(iter(doctree.findall(nodes.section)), None)
-    if section is not None and section.children and isinstance(section[0], nodes.title):
-        section.insert(1, placeholder)
-    else:
-        doctree.insert(0, placeholder)
-
-
-def _shown(domain: CalcidocsDomain, options: AggregateOptions) -> Iterator[dict[str, object]]:
-    found = state(domain.env)
-    for review in [] if found is None else found.by_page.get(options["page"], []):
-        entry = review.entry
-        yield {
-            "id": review.claim["id"],
-            "by": entry.by if entry else None,
-            "on": entry.on if entry else None,
-            "current": review.current,
-        }
-
-
-@renderer(KIND, shows=_shown)
-def render_review_date(env: BuildEnvironment, node: aggregate) -> list[nodes.Node]:
-    found = state(env)
-    if found is None:
-        return []
-    reviews = found.by_page.get(node["docname"], [])
-    if not reviews:
-        return []
-    return [
-        nodes.paragraph(
-            "",
-            "",
-            nodes.emphasis("", page_line(reviews)),
-            classes=["calcidocs-reviewed"],
-        )
-    ]
+    entries = lock.lock.entries
+    gone = entries.keys() - domain.index.claims.keys()
+    gone.update(i for i in entries.keys() & domain.index.claims.keys() if not ID_RE.match(i))
+    return [entries[claim_id] for claim_id in sorted(gone)]
 
 
 def summary_line(env: BuildEnvironment) -> str | None:

@@ -64,6 +64,12 @@ class Source:
             self._normalized = normalize(self.text or "")
         return self._normalized
 
+    def normalized_as(self, found: Normalized) -> None:
+        """Take ``found`` as the normalised text (normalised before, from the same text)."""
+        if found.original != self.text:
+            raise ValueError(f"source {self.key!r}: not the normalised form of its text")
+        self._normalized = found
+
 
 @dataclass(frozen=True)
 class ManifestProblem:

@@ -9,6 +9,7 @@ fields it does not name.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import shutil
 from collections.abc import Iterator
@@ -18,8 +19,9 @@ from typing import Any
 from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 
+from ..checks.page_results import review_record
 from ..checks.review import selectors
-from ..checks.review_check import review_record, state
+from ..checks.review_check import lock_file
 from ..domain import CalcidocsDomain
 from ..model import Citation, Claim, quoted_span
 from ..sources.library import library
@@ -44,7 +46,7 @@ def schema_name(name: str) -> str:
 
 
 #: The version of the claims' kept JSON: raise it whenever a claim's entry changes.
-ENTRY_VERSION = 1
+ENTRY_VERSION = 2
 
 
 def export(env: BuildEnvironment) -> dict[str, Any]:
@@ -62,7 +64,7 @@ def exported(env: BuildEnvironment, kept: Lines | None = None) -> dict[str, Any]
     domain = env.domains["calcidocs"]
     assert isinstance(domain, CalcidocsDomain)
     sources = library(env)
-    reviews = state(env)
+    lock = lock_file(env)
     claims = domain.index.all_claims  # in the order of claim_sort_key
     keys = set(sources.by_key)
     keys.update(c["source"] for claim in claims for c in claim["citations"] if c["found"])
@@ -103,19 +105,22 @@ def exported(env: BuildEnvironment, kept: Lines | None = None) -> dict[str, Any]
             "disputes": claim["disputes"],
             "drift_ok": claim.get("drift_ok", {}),
             "weak": claim.get("weak", []),
-            "review": review_record(reviews, claim),
+            "review": review_record(env, claim),
         }
+
+    # What an entry shows besides its claim: the review lock (each claim's review
+    # follows from it and the claim) and every source's file, title and text.
+    shared = hashlib.sha256(
+        _one([ENTRY_VERSION, None if lock is None else lock.key, source_data]).encode()
+    ).hexdigest()
+    first = domain.index.claims
 
     def encoded(claim: Claim) -> str:
         assert kept is not None
         prints = domain.prints_of(claim)
-        shown = [
-            ENTRY_VERSION,
-            prints.record if prints is not None else _one(claim),
-            review_record(reviews, claim),
-            [source_data.get(c["source"]) for c in claim["citations"]],
-        ]
-        return kept.get(repr(shown), lambda: _one(entry(claim)))
+        record = prints.record if prints is not None else _one(claim)
+        counts = "1" if first.get(claim["id"]) is claim else "0"
+        return kept.get(f"{shared} {counts} {record}", lambda: _one(entry(claim)))
 
     return {
         "schema": SCHEMA,
