@@ -91,9 +91,9 @@ def _load_environment_without_collector(app: Sphinx) -> None:
 
 
 def _freeze(app: Sphinx, *args: Any) -> None:
-    """Spare the loaded environment from the cycle collector's full passes during the
-    build: it lives until the end, and with thousands of claims each pass costs tens
-    of milliseconds."""
+    """Spare what is loaded (the code, the saved environment) from the cycle collector's
+    full passes during the build: it lives until the end, and with thousands of claims
+    each pass costs tens of milliseconds."""
     gc.freeze()
 
 
@@ -182,6 +182,11 @@ def _skip(self: Any, node: nodes.Node) -> None:
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
+    # What is loaded by now (Sphinx, the extensions, the configuration) lives to the
+    # end of the build: spare it the collector's passes from here on, while Sphinx
+    # makes its builder and loads the saved environment (80 ms of a no-op build of
+    # 200 pages). Handed back at build-finished (_unfreeze).
+    _freeze(app)
     _load_environment_without_collector(app)
     config.register(app)
     app.setup_extension("calcidocs.writers.latex")

@@ -109,6 +109,9 @@ class Index_:
     citing: dict[str, list[Claim]] = field(default_factory=dict)
     # id(claim) -> its fingerprints, for every claim whose page recorded them
     prints: dict[int, ClaimPrints] = field(default_factory=dict)
+    # every target, as get_objects gives them (made on first use: objects.inv and the
+    # search index both ask)
+    objects: list[tuple[str, str, str, str, str, int]] | None = None
 
 
 def claim_sort_key(claim: Claim) -> tuple[str, str, int]:
@@ -558,6 +561,12 @@ class CalcidocsDomain(Domain):
     def get_objects(self) -> Iterator[tuple[str, str, str, str, str, int]]:
         """Every target, for ``objects.inv``: another project that links here through
         intersphinx gets the same target and link text as this project's own roles."""
+        index = self.index
+        if index.objects is None:
+            index.objects = list(self._objects())
+        return iter(index.objects)
+
+    def _objects(self) -> Iterator[tuple[str, str, str, str, str, int]]:
         for kind, name in sorted(self.index.terms):
             yield from self._object(kind, name)
         # (a malformed id has no anchor, and may break objects.inv)

@@ -49,6 +49,8 @@ class Basis:
     sources: SourceLibrary
     #: the sha256 of each cited source's text now ("" when unreadable)
     source_prints: dict[str, str] = field(default_factory=dict)
+    #: each claim result found in this build, by its value
+    interned: dict[ClaimResult, ClaimResult] = field(default_factory=dict)
 
     def source_print(self, ref: str) -> str:
         if ref not in self.source_prints:
@@ -150,7 +152,9 @@ def _find(
                 # an unreadable lock is one problem, at the lock
                 review=None if lock.error else describe(review, lock.name),
             )
-        found.append(result)
+        # one object for equal results (most are: no drift, signed by the same reviewer
+        # on the same day), which the saved environment then holds once
+        found.append(now.interned.setdefault(result, result))
     cited = dict.fromkeys(c["source"] for claim in claims for c in claim["citations"])
     notable = any(
         r.drift or r.used or r.review or claim.get("drift_ok")
