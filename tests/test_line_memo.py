@@ -147,6 +147,20 @@ def test_streamed_lines_are_kept_as_written_and_only_when_all_are(tmp_path: Path
     assert not list(tmp_path.glob("*.tmp"))
 
 
+def test_streamed_lines_read_back_across_batches(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(StreamedLines, "BATCH", 2)
+    path = tmp_path / "claims.pickle"
+    first = StreamedLines(path, ("schema", "claims.json"))
+    for name in "ABCDE":
+        first.get(name, lambda name=name: f"<{name}>")
+    first.done(ok=True)
+    second = StreamedLines(path, ("schema", "claims.json"))
+    assert sorted(second.kept.values()) == ["<A>", "<B>", "<C>", "<D>", "<E>"]
+    second.done(ok=False)
+
+
 class _Translator:
     def encode(self, text: str) -> str:
         return text.replace("&", "&amp;").replace("<", "&lt;")

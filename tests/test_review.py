@@ -162,6 +162,18 @@ def test_a_parsed_lock_keeps_each_record_as_read_and_tells_a_hand_edit() -> None
     assert entry.anchor(99) is None
 
 
+def test_a_kept_lock_reads_back_each_record_as_it_is_asked_for() -> None:
+    text = (Path(__file__).parent / "roots" / "test-review" / "claims.lock").read_text("utf-8")
+    lock = pickle.loads(pickle.dumps(parse_lock(text)))
+    first, *others = sorted(lock.entries)
+    assert lock.entries[first].to_json() == json.loads(text.splitlines()[0])
+    # read back again with one record asked for and the others not: the same lock
+    again = pickle.loads(pickle.dumps(lock))
+    assert format_lock(again.entries) == text
+    assert sorted(again.entries) == [first, *others] and len(again.entries) == len(others) + 1
+    assert "no-such-claim" not in again.entries and again.entries.get("no-such-claim") is None
+
+
 def test_each_bad_lock_line_is_one_problem_at_its_line() -> None:
     good = (Path(__file__).parent / "roots" / "test-review" / "claims.lock").read_text("utf-8")
     first = good.splitlines()[0]

@@ -21,6 +21,7 @@ import difflib
 import hashlib
 import json
 import re
+from collections.abc import Iterator, Mapping, MutableMapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -237,13 +238,74 @@ class LockEntry:
     def anchor(self, number: int) -> Anchor | None:
         return next((a for a in self.anchors if a.number == number), None)
 
+    def state(self) -> tuple[Any, ...]:
+        """What the record holds, as plain data, in the order of ``__slots__``."""
+        return tuple(getattr(self, name) for name in self.__slots__)
+
+    @classmethod
+    def restored(cls, state: tuple[Any, ...]) -> LockEntry:
+        """The record whose :meth:`state` is ``state``."""
+        entry = cls.__new__(cls)
+        for name, value in zip(cls.__slots__, state, strict=True):
+            setattr(entry, name, value)
+        return entry
+
+
+class KeptEntries(MutableMapping[str, LockEntry]):
+    """The records of a lock read back from where a build kept it: each is plain data
+    until it is asked for (a build asks for those of the claims it reads again), as
+    reading back thousands of objects took longer than the rest of the lock's reading."""
+
+    def __init__(self, states: dict[str, tuple[Any, ...]]) -> None:
+        self._data: dict[str, LockEntry | tuple[Any, ...]] = dict(states)
+
+    def __getitem__(self, claim_id: str) -> LockEntry:
+        found = self._data[claim_id]
+        if isinstance(found, tuple):
+            found = self._data[claim_id] = LockEntry.restored(found)
+        return found
+
+    def __setitem__(self, claim_id: str, entry: LockEntry) -> None:
+        self._data[claim_id] = entry
+
+    def __delitem__(self, claim_id: str) -> None:
+        del self._data[claim_id]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._data)
+
+    def __len__(self) -> int:
+        return len(self._data)
+
+    def __contains__(self, claim_id: object) -> bool:
+        return claim_id in self._data
+
+    def states(self) -> dict[str, tuple[Any, ...]]:
+        return {
+            claim_id: found if isinstance(found, tuple) else found.state()
+            for claim_id, found in self._data.items()
+        }
+
+
+def _kept_lock(states: dict[str, tuple[Any, ...]], problems: list[tuple[int, str]]) -> Lock:
+    return Lock(KeptEntries(states), problems)
+
 
 @dataclass
 class Lock:
     """The records of a lock file, and the lines that are no record."""
 
-    entries: dict[str, LockEntry] = field(default_factory=dict)
+    entries: MutableMapping[str, LockEntry] = field(default_factory=dict)
     problems: list[tuple[int, str]] = field(default_factory=list)  # (line, message)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickled as plain data, read back as :class:`KeptEntries`."""
+        entries = self.entries
+        if isinstance(entries, KeptEntries):
+            states = entries.states()
+        else:
+            states = {claim_id: entry.state() for claim_id, entry in entries.items()}
+        return (_kept_lock, (states, self.problems))
 
 
 class RecordError(ValueError):
@@ -385,7 +447,7 @@ def _share(entry: LockEntry, shared: dict[str, str]) -> None:
     }
 
 
-def format_lock(entries: dict[str, LockEntry]) -> str:
+def format_lock(entries: Mapping[str, LockEntry]) -> str:
     """The lock's text: one record a line, keys sorted, lines sorted by claim id."""
     return "".join(
         json.dumps(entries[claim_id].to_json(), sort_keys=True, ensure_ascii=False) + "\n"

@@ -64,12 +64,13 @@ _PARSED: dict[str, Lock] = {}
 #: Where a build keeps the lock it parsed last, next to the saved environment.
 PARSED_LOCK = "calcidocs-lock.pickle"
 #: The version of that file's format (and of the parsing): another counts as absent.
-PARSED_LOCK_VERSION = 3
+PARSED_LOCK_VERSION = 4  # 4: records kept as plain data
 
 
-def _parsed_lock(digest: str, text: str, keep: Path | None) -> Lock:
-    """``parse_lock(text)``, parsed only when these bytes (their sha256 ``digest``) were
-    not parsed before (in this process, or by the last build, which kept it in ``keep``)."""
+def _parsed_lock(digest: str, raw: bytes, keep: Path | None) -> Lock:
+    """The lock's bytes ``raw`` parsed, only when these bytes (their sha256 ``digest``)
+    were not parsed before (in this process, or by the last build, which kept it in
+    ``keep``). Raises UnicodeDecodeError for bytes that are no UTF-8 text."""
     lock = _PARSED.get(digest)
     if lock is not None:
         return lock
@@ -79,7 +80,7 @@ def _parsed_lock(digest: str, text: str, keep: Path | None) -> Lock:
             if version == PARSED_LOCK_VERSION and kept_digest == digest and isinstance(kept, Lock):
                 lock = kept
     if lock is None:
-        lock = parse_lock(text)
+        lock = parse_lock(raw.decode("utf-8-sig"))
         if keep is not None:
             replace_pickled(keep, (PARSED_LOCK_VERSION, digest, lock))
     if len(_PARSED) >= 4:
@@ -108,13 +109,13 @@ def read_lock_file(srcdir: Path, name: str, keep: Path | None = None) -> LockFil
     except (OSError, RuntimeError) as err:
         found.error = f"cannot read the review lock: {getattr(err, 'strerror', None) or err}"
         return found
+    digest = hashlib.sha256(raw).hexdigest()
     try:
-        text = raw.decode("utf-8-sig")
+        found.lock = _parsed_lock(digest, raw, keep)
     except UnicodeDecodeError as err:
         found.error = f"the review lock is not UTF-8 text (byte {err.start})"
         return found
-    found.digest = hashlib.sha256(raw).hexdigest()
-    found.lock = _parsed_lock(found.digest, text, keep)
+    found.digest = digest
     return found
 
 
