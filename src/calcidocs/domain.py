@@ -109,6 +109,8 @@ class Index_:
     citing: dict[str, list[Claim]] = field(default_factory=dict)
     # id(claim) -> its fingerprints, for every claim whose page recorded them
     prints: dict[int, ClaimPrints] = field(default_factory=dict)
+    # the pages with a claim whose id another claim has first
+    shadowed: set[str] = field(default_factory=set)
     # every target, as get_objects gives them (made on first use: objects.inv and the
     # search index both ask)
     objects: list[tuple[str, str, str, str, str, int]] | None = None
@@ -427,8 +429,8 @@ class CalcidocsDomain(Domain):
         index = Index_()
         index.all_claims = sorted(self.claims(), key=claim_sort_key)
         for claim in index.all_claims:
-            if claim["id"]:
-                index.claims.setdefault(claim["id"], claim)
+            if claim["id"] and index.claims.setdefault(claim["id"], claim) is not claim:
+                index.shadowed.add(claim["docname"])
         best: dict[tuple[str, str], tuple[int, str, str, int]] = {}
         for docname in sorted(self.data["terms"]):
             for kind, name, anchor, line, priority in self.data["terms"][docname]:

@@ -225,8 +225,10 @@ def claim_result(env: BuildEnvironment, claim: Claim) -> ClaimResult | None:
 def page_reviews(env: BuildEnvironment, docname: str) -> list[ClaimResult]:
     """The results of the page's claims that the lock judges, the first of each id."""
     domain = _domain(env)
-    claims = domain.data["claims"].get(docname, [])
     found = page_results(env, docname)
+    if docname not in domain.index.shadowed:  # each claim with an id is the first of it
+        return [result for result in found.claims if result.reviewed]
+    claims = domain.data["claims"].get(docname, [])
     return [
         result
         for claim, result in zip(claims, found.claims, strict=True)
