@@ -25,6 +25,7 @@ from .checks import (
     cross_document,
     freshness,
     lexicon,
+    page_results,
     readability,
     review_check,
     uncited,
@@ -222,6 +223,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("doctree-read", readability.collect)
     app.connect("doctree-read", add_review_date)
     app.connect("doctree-read", claim_prints.note_prints)
+    app.connect("doctree-read", page_results.note_results, priority=600)
     app.connect("doctree-read", freshness.collect_links)
     app.connect("env-updated", cross_document.report)
     app.connect("env-updated", freshness.pages_to_rewrite)

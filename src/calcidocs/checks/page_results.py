@@ -3,10 +3,11 @@
 A claim's drift depends only on the claim and the lexicon; its review, on the
 claim, the review lock and the sources it cites. Each page's results
 (:class:`calcidocs.model.PageResults`) are kept in the domain data with what
-they were found with, and found again only for a page read again, or when the
-lexicon, the lock or one of the page's sources changed. A build that reads one
-page of thousands checks that page's claims, and takes the others' results as
-they are.
+they were found with. They are found when the page is read (in a parallel
+read, by the worker that reads it), and again only when the lexicon, the lock
+or one of the page's sources changed. A build that reads one page of
+thousands checks that page's claims, and takes the others' results as they
+are.
 
 What depends on other pages is settled on every build, from these results: only
 the first claim of each id counts (:attr:`calcidocs.domain.Index_.claims`), and
@@ -21,10 +22,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from docutils import nodes
+from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 
 from ..domain import CalcidocsDomain
-from ..model import ID_RE, Claim, ClaimResult, PageResults
+from ..model import ID_RE, Claim, ClaimPrints, ClaimResult, PageResults
 from ..problems import Check, Problem
 from ..sources.library import SourceLibrary, library
 from .drift import Lexicon
@@ -118,21 +121,26 @@ def _find(
     domain: CalcidocsDomain, now: Basis, docname: str, kept: PageResults | None
 ) -> PageResults:
     claims: list[Claim] = domain.data["claims"].get(docname, [])
+    # the page's own fingerprints (not the index's, which a worker of a parallel read
+    # would make again for each page)
+    prints: list[ClaimPrints | None] = list(domain.data["prints"].get(docname, []))
+    if len(prints) != len(claims):
+        prints = [None] * len(claims)
     # a claim's drift, as last found, while the lexicon is the same (the results of a
     # page read again are left by clear_doc, by the claim's fingerprint)
     earlier: dict[str, tuple[Any, ...]] = {}
-    if kept is not None and kept.lexicon == now.lexicon_key:
-        prints = domain.data["prints"].get(docname, [])
-        if len(prints) == len(kept.claims) == len(claims):
-            earlier = {
-                p.record: (r.drift, r.used) for p, r in zip(prints, kept.claims, strict=True)
-            }
+    same = kept is not None and kept.lexicon == now.lexicon_key
+    if same and kept is not None and len(kept.claims) == len(claims) and all(prints):
+        earlier = {
+            p.record: (r.drift, r.used)
+            for p, r in zip(prints, kept.claims, strict=True)
+            if p is not None
+        }
     dropped = domain.dropped_drift if domain.dropped_drift_key == now.lexicon_key else {}
     lock = now.lock
     found: list[ClaimResult] = []
-    for claim in claims:
-        prints = domain.prints_of(claim)
-        record = prints.record if prints is not None else None
+    for claim, claim_prints in zip(claims, prints, strict=True):
+        record = claim_prints.record if claim_prints is not None else None
         drift = earlier.get(record) if record else None
         if drift is None and record:
             drift = dropped.get(record)
@@ -143,7 +151,13 @@ def _find(
         result = ClaimResult(drift=drift[0], used=drift[1])
         if lock is not None and ID_RE.match(claim["id"]):
             entry = lock.lock.entries.get(claim["id"])
-            review = assess(domain, now.sources, claim, entry)
+            review = assess(
+                domain,
+                now.sources,
+                claim,
+                entry,
+                claim_prints.review if claim_prints is not None else None,
+            )
             result = result._replace(
                 reviewed=True,
                 by=entry.by if entry else None,
@@ -167,6 +181,12 @@ def _find(
         claims=tuple(found),
         notable=notable,
     )
+
+
+def note_results(app: Sphinx, doctree: nodes.document) -> None:
+    """``doctree-read``: the results of the page's claims, found where the page is read
+    (in a parallel read, in the worker, not in the main process after every page)."""
+    page_results(app.env, app.env.docname)
 
 
 def is_first(domain: CalcidocsDomain, claim: Claim) -> bool:

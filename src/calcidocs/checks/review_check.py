@@ -210,9 +210,14 @@ class ReviewState:
 
 
 def assess(
-    domain: CalcidocsDomain, sources: SourceLibrary, claim: Claim, entry: LockEntry | None
+    domain: CalcidocsDomain,
+    sources: SourceLibrary,
+    claim: Claim,
+    entry: LockEntry | None,
+    review_print: str | None = None,
 ) -> ClaimReview:
-    """``claim`` compared with its record ``entry``."""
+    """``claim`` compared with its record ``entry`` (``review_print``: the claim's review
+    fingerprint, when the caller has it)."""
     current: dict[str, str] = {}
     for citation in claim["citations"]:
         source, _ = sources.lookup(citation["source"])
@@ -220,7 +225,9 @@ def assess(
             current.setdefault(citation["source"], "")
         else:
             current.setdefault(source.key, source.actual_sha256)
-    review = ClaimReview(claim, entry, claim_prints(domain, claim).review, current, sources)
+    if review_print is None:
+        review_print = claim_prints(domain, claim).review
+    review = ClaimReview(claim, entry, review_print, current, sources)
     if entry is None:
         return review
     if entry.fingerprint != review.fingerprint:
