@@ -102,3 +102,27 @@ def test_a_worker_of_a_parallel_read_sends_back_only_its_pages(
     assert sent["version"] == 4
     for bucket in domain.CalcidocsDomain.initial_data:
         assert sent[bucket] == {"mine": [bucket]}
+
+
+PARALLEL = """
+import sys
+from calcidocs.checks import page_results
+found = []
+original = page_results._find
+def counted(domain, now, docname, kept):
+    found.append(docname)
+    return original(domain, now, docname, kept)
+page_results._find = counted
+from sphinx.cmd.build import build_main
+status = build_main(["-q", "-W", "-j", "2", "-b", "html", sys.argv[1], sys.argv[2]])
+print("status:", status)
+print("pages checked in the main process:", len(found))
+"""
+
+
+def test_the_workers_of_a_parallel_read_check_the_claims_of_their_pages(tmp_path: Path) -> None:
+    """The drift and review of each page's claims are found by the worker that reads
+    the page, in parallel; the main process takes them as they are."""
+    if sys.platform == "win32":
+        pytest.skip("a parallel read forks")
+    assert _printed(PARALLEL, tmp_path) == ["status: 0", "pages checked in the main process: 0"]
