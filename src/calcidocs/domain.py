@@ -584,3 +584,10 @@ class CalcidocsDomain(Domain):
         if found is not None:
             docname, anchor, title = found
             yield name, " ".join(title.split()), kind, docname, anchor, 1
+
+
+def domain_of(env: BuildEnvironment) -> CalcidocsDomain:
+    """The calcidocs domain of ``env``."""
+    domain = env.domains["calcidocs"]
+    assert isinstance(domain, CalcidocsDomain)
+    return domain

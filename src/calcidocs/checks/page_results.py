@@ -26,7 +26,7 @@ from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 
-from ..domain import CalcidocsDomain
+from ..domain import CalcidocsDomain, domain_of
 from ..model import ID_RE, Claim, ClaimPrints, ClaimResult, PageResults
 from ..problems import Check, Problem
 from ..sources.library import SourceLibrary, library
@@ -88,12 +88,6 @@ def basis(env: BuildEnvironment) -> Basis:
     return found
 
 
-def _domain(env: BuildEnvironment) -> CalcidocsDomain:
-    domain = env.domains["calcidocs"]
-    assert isinstance(domain, CalcidocsDomain)
-    return domain
-
-
 def _still_good(kept: object, now: Basis) -> bool:
     return (
         isinstance(kept, PageResults)
@@ -105,7 +99,7 @@ def _still_good(kept: object, now: Basis) -> bool:
 
 def page_results(env: BuildEnvironment, docname: str) -> PageResults:
     """The results of the page's claims: kept ones while still good, else found now."""
-    domain = _domain(env)
+    domain = domain_of(env)
     now = basis(env)
     results = domain.data.setdefault(BUCKET, {})
     kept = results.get(docname)
@@ -196,7 +190,7 @@ def is_first(domain: CalcidocsDomain, claim: Claim) -> bool:
 
 def results(env: BuildEnvironment) -> Iterator[tuple[Claim, ClaimResult]]:
     """Each claim that has something to report, with its results, page by page."""
-    domain = _domain(env)
+    domain = domain_of(env)
     for docname in sorted(domain.data["claims"]):
         found = page_results(env, docname)
         if found.notable:
@@ -216,7 +210,7 @@ class ClaimsFound:
 
 
 def claims_found(env: BuildEnvironment) -> ClaimsFound:
-    domain = _domain(env)
+    domain = domain_of(env)
     found = ClaimsFound()
     for claim, result in results(env):
         if not is_first(domain, claim):
@@ -234,7 +228,7 @@ def claims_found(env: BuildEnvironment) -> ClaimsFound:
 
 def claim_result(env: BuildEnvironment, claim: Claim) -> ClaimResult | None:
     """The results of ``claim`` (None when it is not one of its page's claims)."""
-    domain = _domain(env)
+    domain = domain_of(env)
     claims = domain.data["claims"].get(claim["docname"], [])
     for position, other in enumerate(claims):
         if other is claim:
@@ -244,7 +238,7 @@ def claim_result(env: BuildEnvironment, claim: Claim) -> ClaimResult | None:
 
 def page_reviews(env: BuildEnvironment, docname: str) -> list[ClaimResult]:
     """The results of the page's claims that the lock judges, the first of each id."""
-    domain = _domain(env)
+    domain = domain_of(env)
     found = page_results(env, docname)
     if docname not in domain.index.shadowed:  # each claim with an id is the first of it
         return [result for result in found.claims if result.reviewed]
@@ -262,6 +256,6 @@ def review_record(env: BuildEnvironment, claim: Claim) -> dict[str, Any] | None:
     if lock is None:
         return None
     result = claim_result(env, claim)
-    if result is None or result.by is None or not is_first(_domain(env), claim):
+    if result is None or result.by is None or not is_first(domain_of(env), claim):
         return {"by": None, "on": None, "current": False}
     return {"by": result.by, "on": result.on, "current": result.current}

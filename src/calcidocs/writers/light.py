@@ -27,7 +27,7 @@ from sphinx.application import Sphinx
 from sphinx.builders import Builder
 from sphinx.environment import BuildEnvironment
 
-from ..domain import CalcidocsDomain, link_address
+from ..domain import CalcidocsDomain, domain_of, link_address
 from ..model import Claim
 from .line_memo import LineMemo, context, memo_path
 from .pieces import HTML, Block, Items, Line, Para, Piece, blocks_to_nodes, links, to_nodes
@@ -54,12 +54,6 @@ def view(name: str) -> Callable[[View], View]:
         return function
 
     return register
-
-
-def domain_of(env: BuildEnvironment) -> CalcidocsDomain:
-    domain = env.domains["calcidocs"]
-    assert isinstance(domain, CalcidocsDomain)
-    return domain
 
 
 # -- the claim's own ---------------------------------------------------------------
