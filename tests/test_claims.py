@@ -143,9 +143,10 @@ def test_objects_inv_lists_claims_terms_and_sources(tmp_path: Path) -> None:
     raw = (result.outdir / "objects.inv").read_bytes()
     body = zlib.decompress(raw.split(b"\n", 4)[4]).decode()
     # "$" stands for the object's name at the end of its anchor; the display name
-    # is the link text of the project's own role (a claim's label, or its statement)
-    assert "red-damage calcidocs:claim 1 subtypes/red.html#claim-$ After damage" in body
-    assert "red-slow calcidocs:claim 1 subtypes/red.html#claim-$ The red form grows" in body
+    # is the link text of the project's own role (a claim's label, or its statement);
+    # a claim's priority -1 keeps it out of the search index's objects
+    assert "red-damage calcidocs:claim -1 subtypes/red.html#claim-$ After damage" in body
+    assert "red-slow calcidocs:claim -1 subtypes/red.html#claim-$ The red form grows" in body
     assert "red calcidocs:subtype 1 subtypes/red.html#subtype-$ Red form" in body
     assert "alpha calcidocs:source 1 sources/alpha.html#source-$ -" in body
     assert "causes calcidocs:topic 1 vocab.html#vocabulary-topic-$ Causes" in body

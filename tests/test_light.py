@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import pickle
 import re
+import zlib
 from pathlib import Path
 
 import pytest
@@ -72,6 +73,26 @@ def test_a_claim_is_three_nodes_in_the_doctree(tmp_path: Path) -> None:
             for child in box.children[1:]
         )
         assert not list(box.findall(nodes.superscript))
+
+
+def test_search_objects_are_the_terms_and_sources_not_each_claim(tmp_path: Path) -> None:
+    result = build(copy_root("basic", tmp_path))
+    index = (result.outdir / "searchindex.js").read_text(encoding="utf-8")
+    data = json.loads(index.removeprefix("Search.setIndex(").removesuffix(")"))
+    kinds = {number: name for number, (_, name, _) in data["objnames"].items()}
+    found = {(kinds[str(entry[1])], entry[4]) for entry in data["objects"].get("", [])}
+    # (Sphinx files an object under its display name)
+    assert ("subtype", "Red form") in found
+    assert ("source", "alpha") in found
+    assert ("topic", "Causes") in found
+    assert not any(kind == "claim" for kind, _ in found)
+    # the claims stay in objects.inv, for intersphinx
+    assert any(line.startswith("red-damage calcidocs:claim") for line in _inventory(result.outdir))
+
+
+def _inventory(outdir: Path) -> list[str]:
+    raw = (outdir / "objects.inv").read_bytes()
+    return zlib.decompress(raw.split(b"\n", 4)[4]).decode().splitlines()
 
 
 def test_statements_stay_in_the_search_index(tmp_path: Path) -> None:

@@ -562,7 +562,13 @@ class CalcidocsDomain(Domain):
 
     def get_objects(self) -> Iterator[tuple[str, str, str, str, str, int]]:
         """Every target, for ``objects.inv``: another project that links here through
-        intersphinx gets the same target and link text as this project's own roles."""
+        intersphinx gets the same target and link text as this project's own roles.
+
+        Claims have the priority -1, which keeps them out of the search index's
+        objects: their statements are found by their words, as on the page, and an
+        object per claim (found only by its id, which the page does not show) made
+        most of ``searchindex.js``, which every reader who searches downloads.
+        """
         index = self.index
         if index.objects is None:
             index.objects = list(self._objects())
@@ -575,7 +581,7 @@ class CalcidocsDomain(Domain):
         for claim_id, claim in sorted(self.index.claims.items()):
             if ID_RE.match(claim_id):
                 title = " ".join((claim["label"] or claim["text"]).split())
-                yield claim_id, title, "claim", claim["docname"], claim_anchor(claim_id), 1
+                yield claim_id, title, "claim", claim["docname"], claim_anchor(claim_id), -1
         for key in sorted(self.index.source_pages):
             yield from self._object("source", key)
 
