@@ -8,14 +8,18 @@ import os
 import pickle
 import subprocess
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, MutableMapping
+from io import StringIO
 from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
+from sphinx.testing.util import SphinxTestApp
 
+from calcidocs.checks import review_check
 from calcidocs.checks.review import (
     Anchor,
+    LockEntry,
     anchor_change,
     fingerprint,
     format_lock,
@@ -597,6 +601,52 @@ def test_accept_signs_only_the_listed_claims(tmp_path: Path) -> None:
     assert still.returncode == 1
     flagged = [line for line in still.stderr.splitlines() if "[calcidocs.review]" in line]
     assert len(flagged) == 1 and "claim red-slow: source beta changed" in flagged[0]
+
+
+def test_a_build_lets_go_of_the_lock_records_once_the_pages_are_read(tmp_path: Path) -> None:
+    srcdir = _review(tmp_path)
+    _remove_claim(srcdir)  # one record whose claim is gone, for the lock warning
+    app = SphinxTestApp("html", srcdir=srcdir, status=StringIO(), warning=StringIO())
+    try:
+        app.build()
+        found = review_check.lock_file(app.env)
+        assert found is not None
+        entries = found.lock.entries
+        assert isinstance(entries, review_check.ReleasedEntries)
+        # the warning of the gone claim's record asked for its record once: only then
+        # were the records read again, as they are in the lock
+        assert "the review of claim 'blue-rare'" in app._warning.getvalue()
+        assert set(entries) == set(_lock(srcdir))
+        assert "red-damage" in entries and "nothing-such" not in entries
+        assert {i: e.to_json() for i, e in entries.items()} == _lock(srcdir)
+        # and what the check reports after the build is what the records say
+        state = review_check.state(app.env)
+        assert state is not None
+        assert {i: r.current for i, r in state.reviews.items()} == {
+            "red-damage": True,
+            "red-heals": True,
+            "red-slow": True,
+        }
+    finally:
+        app.cleanup()
+
+
+def test_released_records_are_read_again_only_when_one_is_asked_for() -> None:
+    text = (Path(__file__).parent / "roots" / "test-review" / "claims.lock").read_text("utf-8")
+    records = parse_lock(text).entries
+    reads: list[int] = []
+
+    def read_again() -> MutableMapping[str, LockEntry]:
+        reads.append(1)
+        return records
+
+    released = review_check.ReleasedEntries(iter(records), read_again)
+    assert list(released) == list(records) and len(released) == len(records)
+    assert "red-damage" in released and released.get("no-such-claim") is None
+    assert reads == []
+    assert released["red-damage"] is records["red-damage"]
+    assert released.get("red-slow") is records["red-slow"]
+    assert reads == [1]
 
 
 def test_accept_drops_the_records_of_removed_claims(tmp_path: Path) -> None:

@@ -227,6 +227,8 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("doctree-read", freshness.collect_links)
     app.connect("env-updated", cross_document.report)
     app.connect("env-updated", freshness.pages_to_rewrite)
+    app.connect("env-updated", page_results.let_go, priority=800)
+    app.connect("env-updated", readability.let_go, priority=800)
     app.connect("warn-missing-reference", _quiet_missing_reference)
     app.connect("builder-inited", _copy_static)
     app.connect("builder-inited", spliced.install)

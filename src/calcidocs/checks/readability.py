@@ -72,6 +72,18 @@ def _kept_patterns(pyphen: Any, path: Path, kept: Path) -> Any:
     return parsed
 
 
+def let_go(app: Sphinx, env: BuildEnvironment) -> list[str]:
+    """``env-updated``: the pages are read, so the parsed dictionary (2 MB), which only
+    reading them needed, is let go of; it is loaded again from where it is kept
+    if a word must be counted later."""
+    if _dictionary.cache_info().currsize:
+        import pyphen
+
+        pyphen.hdcache.pop(pyphen.LANGUAGES["en_US"], None)
+        _dictionary.cache_clear()
+    return []
+
+
 def _counted(word: str, kept: str = "") -> int:
     if word[0].isdigit():
         return max(1, len(word.replace(".", "").replace(",", "")) // 2)

@@ -16,6 +16,7 @@ import hashlib
 import os
 import stat
 import weakref
+from collections.abc import Callable, Iterator, MutableMapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -23,7 +24,7 @@ from typing import Any
 from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 
-from ..domain import CalcidocsDomain, Index_
+from ..domain import CalcidocsDomain, Index_, domain_of
 from ..model import ID_RE, Claim, FileProblem, quoted_span
 from ..problems import Check
 from ..sources.library import SourceLibrary, library
@@ -139,6 +140,68 @@ def lock_file(env: BuildEnvironment) -> LockFile | None:
     if env not in _LOCKS:
         _LOCKS[env] = _read(env)
     return _LOCKS[env]
+
+
+class ReleasedEntries(MutableMapping[str, LockEntry]):
+    """The records of a lock that the build let go of once it had read every page:
+    their ids stay, and the records are read again only when one is asked for
+    (``--accept``, a record whose claim is gone, a page whose results must be found
+    again). Until then, the build does not hold thousands of records it no longer needs."""
+
+    def __init__(
+        self, ids: Iterator[str], read_again: Callable[[], MutableMapping[str, LockEntry]]
+    ):
+        self._ids = dict.fromkeys(ids)
+        self._read_again = read_again
+        self._records: MutableMapping[str, LockEntry] | None = None
+
+    @property
+    def records(self) -> MutableMapping[str, LockEntry]:
+        if self._records is None:
+            self._records = self._read_again()
+        return self._records
+
+    def __getitem__(self, claim_id: str) -> LockEntry:
+        if self._records is None and claim_id not in self._ids:
+            raise KeyError(claim_id)
+        return self.records[claim_id]
+
+    def __setitem__(self, claim_id: str, entry: LockEntry) -> None:
+        self.records[claim_id] = entry
+
+    def __delitem__(self, claim_id: str) -> None:
+        del self.records[claim_id]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._ids if self._records is None else self._records)
+
+    def __len__(self) -> int:
+        return len(self._ids if self._records is None else self._records)
+
+    def __contains__(self, claim_id: object) -> bool:
+        return claim_id in (self._ids if self._records is None else self._records)
+
+
+def release(env: BuildEnvironment) -> None:
+    """Let go of the records of this build's lock (see :class:`ReleasedEntries`): call it
+    once nothing needs them but ``--accept`` and the rare record whose claim is gone."""
+    found = _LOCKS.get(env)
+    if found is None or found.error or isinstance(found.lock.entries, ReleasedEntries):
+        return
+    srcdir, name = Path(env.srcdir), found.name
+    keep = Path(env.doctreedir) / PARSED_LOCK
+
+    def read_again() -> MutableMapping[str, LockEntry]:
+        # (a lock changed since this build read it gives its new records)
+        return read_lock_file(srcdir, name, keep).lock.entries
+
+    # the ids kept are the claims' own strings, where a claim has the id
+    own = {claim_id: claim_id for claim_id in domain_of(env).index.claims}
+    found.lock = Lock(
+        ReleasedEntries((own.get(i, i) for i in found.lock.entries), read_again),
+        found.lock.problems,
+    )
+    _PARSED.pop(found.digest, None)
 
 
 # -- each claim against its record --------------------------------------------
