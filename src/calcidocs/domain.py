@@ -160,29 +160,19 @@ class ClaimIndex(Index):
         titles = domain.env.config.calcidocs_subtypes
         groups: dict[str, list[IndexEntry]] = {}
         wanted = set(docnames) if docnames is not None else None
-        for claim in domain.index.all_claims:
+        # the first claim of each id, in the order of the ids
+        for claim_id, claim in domain.index.claims.items():
             # Sphinx's index template inserts group names and anchors unescaped:
             # only declared subtypes and well-formed ids (the claims with an anchor)
-            if not ID_RE.match(claim["id"]) or (
-                wanted is not None and claim["docname"] not in wanted
-            ):
+            docname = claim["docname"]
+            if not ID_RE.match(claim_id) or (wanted is not None and docname not in wanted):
                 continue
-            if domain.index.claims.get(claim["id"]) is not claim:
-                continue
+            entry = IndexEntry(
+                claim["text"], 0, docname, claim_anchor(claim_id), claim["status"], "", claim_id
+            )
             known = [s for s in claim["subtypes"] if s in titles]
             for subtype in known or [""]:
-                group = titles[subtype] if subtype else "(no subtype)"
-                groups.setdefault(group, []).append(
-                    IndexEntry(
-                        claim["text"],
-                        0,
-                        claim["docname"],
-                        claim_anchor(claim["id"]),
-                        claim["status"],
-                        "",
-                        claim["id"],
-                    )
-                )
+                groups.setdefault(titles[subtype] if subtype else "(no subtype)", []).append(entry)
         order = {title: n for n, title in enumerate(titles.values())}
         content = sorted(
             (
@@ -428,9 +418,19 @@ class CalcidocsDomain(Domain):
     def _build_index(self) -> Index_:
         index = Index_()
         index.all_claims = sorted(self.claims(), key=claim_sort_key)
+        first_claims, citing, passages = index.claims, index.citing, index.passages
         for claim in index.all_claims:
-            if claim["id"] and index.claims.setdefault(claim["id"], claim) is not claim:
+            claim_id, citations = claim["id"], claim["citations"]
+            first = bool(claim_id) and first_claims.setdefault(claim_id, claim) is claim
+            if claim_id and not first:
                 index.shadowed.add(claim["docname"])
+            keys = [c["source"] for c in citations]
+            for key in keys if len(keys) < 2 else dict.fromkeys(keys):
+                citing.setdefault(key, []).append(claim)
+            if first:
+                for citation in citations:
+                    if citation["verified"]:
+                        passages.setdefault(citation["source"], []).append((claim, citation))
         best: dict[tuple[str, str], tuple[int, str, str, int]] = {}
         for docname in sorted(self.data["terms"]):
             for kind, name, anchor, line, priority in self.data["terms"][docname]:
@@ -441,19 +441,10 @@ class CalcidocsDomain(Domain):
         for docname in sorted(self.data["source_pages"]):
             for key in self.data["source_pages"][docname]:
                 index.source_pages.setdefault(key, docname)
-        for claim in index.all_claims:
-            for key in dict.fromkeys(c["source"] for c in claim["citations"]):
-                index.citing.setdefault(key, []).append(claim)
         for docname, claims in self.data["claims"].items():
             prints = self.data["prints"].get(docname, [])
             if len(prints) == len(claims):
                 index.prints.update((id(c), p) for c, p in zip(claims, prints, strict=True))
-        for claim in index.all_claims:
-            if not claim["id"] or index.claims[claim["id"]] is not claim:
-                continue
-            for citation in claim["citations"]:
-                if citation["verified"]:
-                    index.passages.setdefault(citation["source"], []).append((claim, citation))
         return index
 
     def term_definitions(self) -> Iterator[tuple[str, str, str, str, int, int]]:

@@ -20,8 +20,10 @@ import datetime
 import difflib
 import hashlib
 import json
+import pickle
 import re
 from collections.abc import Iterator, Mapping, MutableMapping
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -252,17 +254,19 @@ class LockEntry:
 
 
 class KeptEntries(MutableMapping[str, LockEntry]):
-    """The records of a lock read back from where a build kept it: each is plain data
-    until it is asked for (a build asks for those of the claims it reads again), as
-    reading back thousands of objects took longer than the rest of the lock's reading."""
+    """The records of a lock read back from where a build kept it: each is a pickle of
+    its :meth:`LockEntry.state` until it is asked for (a build asks for those of the
+    claims it reads again). Reading back thousands of records as objects, or even as
+    tuples of strings, took longer than the rest of the lock's reading; one string of
+    bytes per record reads back at once."""
 
-    def __init__(self, states: dict[str, tuple[Any, ...]]) -> None:
-        self._data: dict[str, LockEntry | tuple[Any, ...]] = dict(states)
+    def __init__(self, packed: dict[str, bytes]) -> None:
+        self._data: dict[str, LockEntry | bytes] = dict(packed)
 
     def __getitem__(self, claim_id: str) -> LockEntry:
         found = self._data[claim_id]
-        if isinstance(found, tuple):
-            found = self._data[claim_id] = LockEntry.restored(found)
+        if isinstance(found, bytes):
+            found = self._data[claim_id] = LockEntry.restored(pickle.loads(found))
         return found
 
     def __setitem__(self, claim_id: str, entry: LockEntry) -> None:
@@ -280,15 +284,23 @@ class KeptEntries(MutableMapping[str, LockEntry]):
     def __contains__(self, claim_id: object) -> bool:
         return claim_id in self._data
 
-    def states(self) -> dict[str, tuple[Any, ...]]:
+    def ids(self) -> AbstractSet[str]:
+        """The ids of the records, as a set (faster than the mapping's own keys)."""
+        return self._data.keys()
+
+    def packed(self) -> dict[str, bytes]:
         return {
-            claim_id: found if isinstance(found, tuple) else found.state()
+            claim_id: found if isinstance(found, bytes) else _packed(found)
             for claim_id, found in self._data.items()
         }
 
 
-def _kept_lock(states: dict[str, tuple[Any, ...]], problems: list[tuple[int, str]]) -> Lock:
-    return Lock(KeptEntries(states), problems)
+def _packed(entry: LockEntry) -> bytes:
+    return pickle.dumps(entry.state(), pickle.HIGHEST_PROTOCOL)
+
+
+def _kept_lock(packed: dict[str, bytes], problems: list[tuple[int, str]]) -> Lock:
+    return Lock(KeptEntries(packed), problems)
 
 
 @dataclass
@@ -302,10 +314,23 @@ class Lock:
         """Pickled as plain data, read back as :class:`KeptEntries`."""
         entries = self.entries
         if isinstance(entries, KeptEntries):
-            states = entries.states()
+            packed = entries.packed()
         else:
-            states = {claim_id: entry.state() for claim_id, entry in entries.items()}
-        return (_kept_lock, (states, self.problems))
+            packed = {claim_id: _packed(entry) for claim_id, entry in entries.items()}
+        return (_kept_lock, (packed, self.problems))
+
+    def ids(self) -> AbstractSet[str]:
+        """The ids of the records."""
+        return record_ids(self.entries)
+
+
+def record_ids(entries: Mapping[str, LockEntry]) -> AbstractSet[str]:
+    """The ids of ``entries`` as a set: the mapping's own, where it has one (going
+    through the mapping's ``keys()`` looks each id up again)."""
+    if isinstance(entries, dict):
+        return entries.keys()
+    ids = getattr(entries, "ids", None)
+    return ids() if ids is not None else set(entries)
 
 
 class RecordError(ValueError):

@@ -17,6 +17,7 @@ import os
 import stat
 import weakref
 from collections.abc import Callable, Iterator, MutableMapping
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -38,6 +39,7 @@ from .review import (
     anchor_of,
     changed_fields,
     parse_lock,
+    record_ids,
     reviewed_fields,
 )
 
@@ -65,7 +67,7 @@ _PARSED: dict[str, Lock] = {}
 #: Where a build keeps the lock it parsed last, next to the saved environment.
 PARSED_LOCK = "calcidocs-lock.pickle"
 #: The version of that file's format (and of the parsing): another counts as absent.
-PARSED_LOCK_VERSION = 4  # 4: records kept as plain data
+PARSED_LOCK_VERSION = 5  # 5: each record kept as a pickle of its own
 
 
 def _parsed_lock(digest: str, raw: bytes, keep: Path | None) -> Lock:
@@ -180,6 +182,9 @@ class ReleasedEntries(MutableMapping[str, LockEntry]):
 
     def __contains__(self, claim_id: object) -> bool:
         return claim_id in (self._ids if self._records is None else self._records)
+
+    def ids(self) -> AbstractSet[str]:
+        return self._ids.keys() if self._records is None else record_ids(self._records)
 
 
 def release(env: BuildEnvironment) -> None:
@@ -409,8 +414,10 @@ def orphans(env: BuildEnvironment, lock: LockFile) -> list[LockEntry]:
     domain = env.domains["calcidocs"]
     assert isinstance(domain, CalcidocsDomain)
     entries = lock.lock.entries
-    gone = entries.keys() - domain.index.claims.keys()
-    gone.update(i for i in entries.keys() & domain.index.claims.keys() if not ID_RE.match(i))
+    ids = lock.lock.ids()
+    claims = domain.index.claims.keys()
+    gone = set(ids - claims)
+    gone.update(i for i in ids & claims if not ID_RE.match(i))
     return [entries[claim_id] for claim_id in sorted(gone)]
 
 
