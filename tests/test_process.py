@@ -81,6 +81,41 @@ def test_the_saved_environment_loads_without_the_collector(tmp_path: Path) -> No
     ]
 
 
+READING = """
+import gc, sys
+import calcidocs
+from sphinx.cmd.build import build_main
+
+calcidocs.FREEZE_EVERY = 2
+frozen = []
+def probe(*args):
+    frozen.append(gc.get_freeze_count())
+def setup(app):
+    # once the code is frozen, before the first page is read
+    app.connect("env-before-read-docs", probe, priority=999)
+    # once all pages are read, before calcidocs freezes the records read
+    app.connect("env-updated", probe, priority=0)
+calcidocs_setup = calcidocs.setup
+def with_probe(app):
+    found = calcidocs_setup(app)
+    setup(app)
+    return found
+calcidocs.setup = with_probe
+status = build_main(["-q", "-W", "-b", "html", sys.argv[1], sys.argv[2]])
+print("status:", status)
+print("frozen while reading:", frozen[1] > frozen[0] > 0)
+print("frozen after the build:", gc.get_freeze_count())
+"""
+
+
+def test_what_is_read_is_frozen_while_reading_and_handed_back_after(tmp_path: Path) -> None:
+    assert _printed(READING, tmp_path) == [
+        "status: 0",
+        "frozen while reading: True",
+        "frozen after the build: 0",
+    ]
+
+
 def test_a_worker_of_a_parallel_read_sends_back_only_its_pages(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
