@@ -152,7 +152,7 @@ class ReleasedEntries(MutableMapping[str, LockEntry]):
 
     def __init__(
         self, ids: Iterator[str], read_again: Callable[[], MutableMapping[str, LockEntry]]
-    ):
+    ) -> None:
         self._ids = dict.fromkeys(ids)
         self._read_again = read_again
         self._records: MutableMapping[str, LockEntry] | None = None
