@@ -33,6 +33,7 @@ from .checks import (
 from .checks.review_date import add_review_date
 from .directives.claim import ClaimDirective
 from .directives.editorial import EditorialDirective
+from .directives.option_block import read_plain_blocks_quickly
 from .directives.vocabulary import TermDirective, VocabularyDirective
 from .domain import CalcidocsDomain, CalcidocsXRefRole, note_read, start_reading
 from .sources import library
@@ -217,6 +218,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
         app.add_role(role, CalcidocsXRefRole())
     for name, directive in DIRECTIVES.items():
         app.add_directive(name, directive)
+    read_plain_blocks_quickly()
     app.add_node(
         aggregate,
         html=(_skip, None),
