@@ -356,10 +356,21 @@ def _without_attribution(text: str) -> str:
     return _ATTRIBUTION.sub(" ", text.casefold())
 
 
+@lru_cache(maxsize=64)
+def _padded(phrases: tuple[str, ...]) -> tuple[frozenset[str], tuple[tuple[str, str], ...]]:
+    """The first words of the phrases, and each phrase with the phrase between spaces
+    (as it is looked for)."""
+    firsts = frozenset(phrase.split()[0] for phrase in phrases if phrase.split())
+    return firsts, tuple((phrase, f" {phrase} ") for phrase in phrases)
+
+
 def _phrases_in(text_words: list[str], phrases: tuple[str, ...]) -> list[str]:
     """The phrases of ``phrases`` that occur in ``text_words``, in the order of ``phrases``."""
+    firsts, padded = _padded(phrases)
+    if firsts.isdisjoint(text_words):  # most texts hold none: no phrase can occur
+        return []
     joined = " " + " ".join(text_words) + " "
-    return [phrase for phrase in phrases if f" {phrase} " in joined]
+    return [phrase for phrase, spaced in padded if spaced in joined]
 
 
 @lru_cache(maxsize=50_000)
@@ -382,11 +393,17 @@ def _root_index(phrases: tuple[str, ...]) -> dict[str, list[tuple[int, tuple[str
     return index
 
 
-def _roots_in(text_words: list[str], phrases: tuple[str, ...]) -> list[str]:
+def _roots_in(
+    text_words: list[str], phrases: tuple[str, ...], roots: list[str] | None = None
+) -> list[str]:
     """The phrases that occur in ``text_words`` in any inflection, as written in the
-    text (the first time each occurs), in the order of ``phrases``."""
-    roots = [root(w) for w in text_words]
+    text (the first time each occurs), in the order of ``phrases``. ``roots``: the
+    roots of ``text_words``, when already taken."""
+    if roots is None:
+        roots = [root(w) for w in text_words]
     index = _root_index(phrases)
+    if index.keys().isdisjoint(roots):  # no phrase can start anywhere
+        return []
     found: dict[int, str] = {}
     for start, first in enumerate(roots):
         for number, wanted in index.get(first, ()):
@@ -437,11 +454,11 @@ def _content(part_words: list[str]) -> set[str]:
     return {stem(w) for w in part_words if len(w) > 2 and w not in _FUNCTION_WORDS}
 
 
-def _echoes(text_words: list[str], part: list[str]) -> bool:
-    """Whether a text says again what a part of a quote says: they share at least
-    two content words, and a third of the part's."""
+def _echoes(text_content: set[str], part: list[str]) -> bool:
+    """Whether a text (its :func:`_content`) says again what a part of a quote says:
+    they share at least two content words, and a third of the part's."""
     content = _content(part)
-    shared = len(content & _content(text_words))
+    shared = len(content & text_content)
     return bool(content) and shared >= min(2, len(content)) and shared * 3 >= len(content)
 
 
@@ -494,8 +511,13 @@ def find_drift(
     # A quote of one sentence is what the text rests on; of a longer quote,
     # only the sentences that the text says again.
     parts = [part for quote in quotes for part in _parts(quote) if part]
-    echoed = [part for part in parts if (restates and len(parts) == 1) or _echoes(text_words, part)]
-    if not label or _roots_in(text_words, STATING_WORDS):
+    if restates and len(parts) == 1:
+        echoed = parts
+    else:
+        text_content = _content(text_words)
+        echoed = [part for part in parts if _echoes(text_content, part)]
+    text_roots = [root(w) for w in text_words]
+    if not label or _roots_in(text_words, STATING_WORDS, text_roots):
         for group in HEDGES.values():
             quote_hedges = [h for part in echoed for h in _phrases_in(part, group)]
             if quote_hedges and not _phrases_in(text_words, group):
@@ -514,10 +536,11 @@ def find_drift(
                 Drift("certainty", absolute, f"says {absolute!r}, which none of its quotes says")
             )
 
+    quote_roots = [root(w) for w in every_quote_word]
     for family, family_words in CAUSES.items():
-        if _roots_in(every_quote_word, family_words):
+        if _roots_in(every_quote_word, family_words, quote_roots):
             continue
-        for written in _roots_in(text_words, family_words):
+        for written in _roots_in(text_words, family_words, text_roots):
             what = "a cause" if family == "cause" else "a benefit"
             drifts.append(
                 Drift(
