@@ -10,7 +10,13 @@ from hypothesis import strategies as st
 
 from calcidocs.sources.library import normalize_all
 from calcidocs.sources.manifest import SourceLibrary
-from calcidocs.sources.normalize import NORMALIZE_VERSION, Normalized, _normalize_slowly, normalize
+from calcidocs.sources.normalize import (
+    NORMALIZE_VERSION,
+    Normalized,
+    _normalize_slowly,
+    normalize,
+    normalized_text,
+)
 from calcidocs.sources.quotes import closest_passage, find_quote
 
 SOURCE = normalize("The \u201cred\u201d form \u2014 seen   ONCE.\n\u2022 It grows.")
@@ -38,13 +44,17 @@ def test_closest_passage_is_shown_in_the_sources_words() -> None:
 
 @given(
     st.text(
-        alphabet=st.sampled_from("ab C\t\n \u00a0\u2028\u2019\u201c\u2014\u2022\u00dfx\u03a3\u00e9")
+        alphabet=st.sampled_from(
+            "ab C\t\n \u00a0\u2028\u2019\u201c\u2014\u2022\u00dfx\u03a3\u00e9\x1c\u3000\x85\u200b"
+        )
     )
 )
 def test_the_fast_path_equals_the_character_by_character_one(text: str) -> None:
     fast, slow = normalize(text), _normalize_slowly(text)
     assert fast.text == slow.text
     assert list(fast.offsets) == list(slow.offsets)
+    # the text alone (a quote to look for) is the same again
+    assert normalized_text(text) == fast.text
 
 
 def _library(folder: Path, text: str) -> SourceLibrary:

@@ -204,9 +204,13 @@ class ClaimDirective(SphinxDirective):
                 continue
             citation["source"] = source.key
             citation["found"] = True
-            self.note_dependency(str(sources.path_of(source)))
-            if sources.manifest_path is not None:
-                self.note_dependency(str(sources.manifest_path))
+            noted = self.env.temp_data.setdefault("calcidocs_sources_noted", set())
+            assert isinstance(noted, set)
+            if source.key not in noted:  # the page depends on the source and the manifest
+                noted.add(source.key)
+                self.note_dependency(str(sources.path_of(source)))
+                if sources.manifest_path is not None:
+                    self.note_dependency(str(sources.manifest_path))
             if not quote:
                 if config.calcidocs_require_quotes:
                     self.problem(

@@ -79,6 +79,15 @@ def normalize(text: str) -> Normalized:
     return Normalized("".join(pieces), offsets, text)
 
 
+def normalized_text(text: str) -> str:
+    """``normalize(text).text``, without the offsets (a quote, to look for)."""
+    folded = text.translate(_TRANSLATION).casefold()
+    if len(folded) != len(text):
+        return _normalize_slowly(text).text
+    # str.split() and the pattern's \s split at the same characters
+    return " ".join(folded.split())
+
+
 def _normalize_slowly(text: str) -> Normalized:
     """:func:`normalize`, one character at a time."""
     out: list[str] = []

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .normalize import Normalized, normalize
+from .normalize import Normalized, normalize, normalized_text
 
 #: Longest passage, in characters, that a "closest passage" hint shows.
 HINT_MAX_CHARS = 240
@@ -23,7 +23,7 @@ def find_quote(source: Normalized, quote: str) -> Match | None:
 
     Both sides are normalised the same way (see :mod:`calcidocs.sources.normalize`).
     """
-    needle = normalize(quote).text
+    needle = normalized_text(quote)
     if not needle:
         return None
     found = source.text.find(needle)
